@@ -1,0 +1,191 @@
+/**
+ * Reads codex's `--json` event stream (JSONL on its stdout, codex-cli.md §9.2) into the facts the
+ * library reports: thread id, token usage, commands, file changes, agent messages and the fatal
+ * `turn.failed` message. Lines that are not JSON objects are counted, never fatal: a non-codex
+ * binary or a codex bug must not crash the caller.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** Token usage summed over the turn, as codex reports it in `turn.completed`. */
+export interface CodexUsage {
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  reasoning_output_tokens: number;
+}
+
+/** One changed path from a `file_change` item (paths are absolute, as codex sends them). */
+export interface CodexFileChange {
+  path: string;
+  kind: 'add' | 'update' | 'delete' | string;
+}
+
+/** One finished command the model ran. */
+export interface CodexCommand {
+  command: string;
+  exitCode: number | null;
+  status: string;
+}
+
+/** Everything the library keeps from one run's events. */
+export interface CodexEventSummary {
+  threadId: string | null;
+  usage: CodexUsage | null;
+  commands: CodexCommand[];
+  fileChanges: CodexFileChange[];
+  agentMessages: string[];
+  /** Message of `turn.failed`, the fatal cause of a failed turn. */
+  turnFailed: string | null;
+  /** Top-level `error` events (retry notices and the error preceding `turn.failed`). */
+  errors: string[];
+  /** Non-fatal `item.type == "error"` warnings. */
+  warnings: string[];
+  /** Number of lines that parsed as JSON objects. Zero means "no JSON event at all" (§10.3). */
+  jsonEvents: number;
+  /** Number of non-empty lines that were not JSON objects. */
+  otherLines: number;
+}
+
+/** An empty summary, the starting point of {@link EventAccumulator}. */
+export function emptyEventSummary(): CodexEventSummary {
+  return {
+    threadId: null,
+    usage: null,
+    commands: [],
+    fileChanges: [],
+    agentMessages: [],
+    turnFailed: null,
+    errors: [],
+    warnings: [],
+    jsonEvents: 0,
+    otherLines: 0,
+  };
+}
+
+type Json = Record<string, unknown>;
+
+const asObject = (value: unknown): Json | null =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null;
+const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const asNumber = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+/** Folds event lines one at a time; used for files and for live progress alike. */
+export class EventAccumulator {
+  readonly summary: CodexEventSummary = emptyEventSummary();
+
+  /**
+   * Adds one line of codex stdout.
+   * @returns the parsed event object, or null when the line was not a JSON object.
+   */
+  push(line: string): Json | null {
+    const trimmed = line.trim();
+    if (trimmed === '') return null;
+    let event: Json | null = null;
+    if (trimmed.startsWith('{')) {
+      try {
+        event = asObject(JSON.parse(trimmed));
+      } catch {
+        event = null;
+      }
+    }
+    if (event === null) {
+      this.summary.otherLines += 1;
+      return null;
+    }
+    this.summary.jsonEvents += 1;
+    this.apply(event);
+    return event;
+  }
+
+  private apply(event: Json): void {
+    const s = this.summary;
+    switch (event.type) {
+      case 'thread.started':
+        s.threadId = asString(event.thread_id) ?? s.threadId;
+        break;
+      case 'turn.completed': {
+        const usage = asObject(event.usage) ?? {};
+        s.usage = {
+          input_tokens: asNumber(usage.input_tokens),
+          cached_input_tokens: asNumber(usage.cached_input_tokens),
+          output_tokens: asNumber(usage.output_tokens),
+          reasoning_output_tokens: asNumber(usage.reasoning_output_tokens),
+        };
+        break;
+      }
+      case 'turn.failed':
+        s.turnFailed = asString(asObject(event.error)?.message) ?? 'turn failed';
+        break;
+      case 'error': {
+        const message = asString(event.message);
+        if (message !== null) s.errors.push(message);
+        break;
+      }
+      case 'item.completed':
+        this.applyItem(asObject(event.item) ?? {});
+        break;
+      default:
+        break;
+    }
+  }
+
+  private applyItem(item: Json): void {
+    const s = this.summary;
+    switch (item.type) {
+      case 'agent_message': {
+        const text = asString(item.text);
+        if (text !== null) s.agentMessages.push(text);
+        break;
+      }
+      case 'command_execution':
+        s.commands.push({
+          command: asString(item.command) ?? '',
+          exitCode: typeof item.exit_code === 'number' ? item.exit_code : null,
+          status: asString(item.status) ?? '',
+        });
+        break;
+      case 'file_change':
+        for (const change of Array.isArray(item.changes) ? item.changes : []) {
+          const entry = asObject(change);
+          const changedPath = asString(entry?.path);
+          if (changedPath !== null) s.fileChanges.push({ path: changedPath, kind: asString(entry?.kind) ?? 'update' });
+        }
+        break;
+      case 'error': {
+        const message = asString(item.message);
+        if (message !== null) s.warnings.push(message);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+/** Summarises a JSONL text held in memory (tests, small streams). */
+export function summarizeEventText(text: string): CodexEventSummary {
+  const accumulator = new EventAccumulator();
+  for (const line of text.split('\n')) accumulator.push(line);
+  return accumulator.summary;
+}
+
+/**
+ * Summarises a JSONL file line by line, so a huge stream (a command that printed 50 MB) is never
+ * held in memory whole. A missing file gives an empty summary.
+ */
+export async function summarizeEventFile(file: string): Promise<CodexEventSummary> {
+  const accumulator = new EventAccumulator();
+  try {
+    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const line of lines) accumulator.push(line);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return accumulator.summary;
+}
+
+/** codex's own "tokens used" figure: input − cached + output. */
+export function tokensUsed(usage: CodexUsage): number {
+  return usage.input_tokens - usage.cached_input_tokens + usage.output_tokens;
+}

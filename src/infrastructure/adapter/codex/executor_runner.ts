@@ -1,0 +1,161 @@
+/**
+ * Runs `scripts/codex_executor.sh` — the thin shell layer that runs `codex exec --json`, renders the
+ * live view and tees the logs — in its own process group, with the prompt on stdin (then closed),
+ * an optional timeout and an optional AbortSignal. On timeout or abort the executor's group gets
+ * SIGTERM (the executor forwards it to codex's group), then SIGKILL after a grace period; the
+ * executor's watchdog kills codex's group if the executor itself is killed.
+ */
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { execa } from 'execa';
+import { executorScriptPath } from '../../package_paths.js';
+import { terminateGroup } from '../../process/process_group.js';
+
+/** Where the live stream view goes: our stderr, nowhere, or a stream of the caller's. */
+export type DisplayTarget = 'inherit' | 'ignore' | Writable;
+
+/** Files the executor writes for one run, all inside the run's private work directory. */
+export interface ExecutorPaths {
+  /** Byte-exact copy of codex's stdout (the JSONL events). */
+  stdoutLog: string;
+  /** Byte-exact copy of codex's stderr. */
+  stderrLog: string;
+  /** Rendered lines from codex (every section but `user`): what failure reports quote. */
+  streamLog: string;
+  /** codex's `--output-last-message` file. */
+  lastMessage: string;
+}
+
+/** Options of {@link runExecutor}. */
+export interface ExecutorRunOptions {
+  prompt: string;
+  /** The complete environment of the executor (CODEX_* settings included). */
+  env: Record<string, string | undefined>;
+  /** Paths for the executor's output files. */
+  paths: ExecutorPaths;
+  /** Directory for the executor's private temp files (fifos, prompt copy). */
+  workDir: string;
+  /** Extra codex arguments, inserted before the final `-` (e.g. `-c key=value`). */
+  extraArgs?: readonly string[];
+  display?: DisplayTarget;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Grace between SIGTERM and SIGKILL, for the executor and (through it) codex. Default 3000. */
+  killGraceMs?: number;
+  /** Pid whose disappearance makes the executor's watchdog kill codex (default: this process). */
+  watchPid?: number;
+}
+
+/** What came back from the executor. */
+export interface ExecutorRunResult {
+  /** The executor's exit status: codex's own, or 128+N when killed by signal N. */
+  exitCode: number;
+  /** The executor's stdout: the last message, verbatim bytes. */
+  stdout: Buffer;
+  timedOut: boolean;
+  /** Aborted through the AbortSignal; `abortReason` is the signal's reason. */
+  cancelled: boolean;
+  abortReason: unknown;
+  durationMs: number;
+  /** True when the executor could not be started at all (bash missing, …). */
+  spawnFailed: boolean;
+  spawnError?: string;
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13, SIGQUIT: 3, SIGABRT: 6 };
+
+function executorEnv(options: ExecutorRunOptions, graceMs: number): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
+  Object.assign(env, {
+    CODEX_EXECUTOR_STDOUT_LOG: options.paths.stdoutLog,
+    CODEX_EXECUTOR_STDERR_LOG: options.paths.stderrLog,
+    CODEX_EXECUTOR_STREAM_LOG: options.paths.streamLog,
+    CODEX_EXECUTOR_LAST_MESSAGE: options.paths.lastMessage,
+    CODEX_EXECUTOR_WORK_DIR: options.workDir,
+    CODEX_EXECUTOR_KILL_GRACE_S: String(graceMs / 1000),
+    CODEX_EXECUTOR_WATCH_PID: String(options.watchPid ?? process.pid),
+  });
+  return env;
+}
+
+/** Standard file names of a run's outputs inside `dir`. */
+export function executorPathsIn(dir: string): ExecutorPaths {
+  return {
+    stdoutLog: path.join(dir, 'codex_stdout.jsonl'),
+    stderrLog: path.join(dir, 'codex_stderr.txt'),
+    streamLog: path.join(dir, 'stream.log'),
+    lastMessage: path.join(dir, 'last_message.txt'),
+  };
+}
+
+/**
+ * Starts the executor and waits for it. Never throws for a failing codex: the exit status is data.
+ */
+export async function runExecutor(options: ExecutorRunOptions): Promise<ExecutorRunResult> {
+  const graceMs = options.killGraceMs ?? 3000;
+  const display = options.display ?? 'inherit';
+  const started = Date.now();
+  const child = execa('bash', [executorScriptPath(), ...(options.extraArgs ?? [])], {
+    input: options.prompt,
+    env: executorEnv(options, graceMs),
+    extendEnv: false,
+    detached: true, // own process group, so the whole tree can be signalled at once
+    cleanup: false,
+    stdout: 'pipe',
+    stderr: display === 'inherit' ? 'inherit' : 'pipe',
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    maxBuffer: 512 * 1024 * 1024,
+    reject: false,
+  });
+  if (typeof display === 'object') child.stderr?.pipe(display, { end: false });
+  else if (display === 'ignore') child.stderr?.resume();
+
+  let timedOut = false;
+  let cancelled = false;
+  let abortReason: unknown;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    if (stopping === undefined && child.pid !== undefined) stopping = terminateGroup(child.pid, graceMs + 2000, child);
+  };
+  const timer =
+    options.timeoutMs !== undefined
+      ? setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, options.timeoutMs)
+      : undefined;
+  const onAbort = () => {
+    cancelled = true;
+    abortReason = options.signal?.reason;
+    stop();
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    const result = await child;
+    await stopping;
+    const exitCode =
+      typeof result.exitCode === 'number'
+        ? result.exitCode
+        : result.signal
+          ? 128 + (SIGNAL_NUMBERS[result.signal] ?? 0)
+          : 1;
+    const spawnFailed = result.failed && result.exitCode === undefined && !result.signal;
+    return {
+      exitCode,
+      stdout: Buffer.from(result.stdout ?? new Uint8Array()),
+      timedOut,
+      cancelled,
+      abortReason,
+      durationMs: Date.now() - started,
+      spawnFailed,
+      ...(spawnFailed ? { spawnError: result.shortMessage } : {}),
+    };
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}

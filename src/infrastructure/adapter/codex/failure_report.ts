@@ -1,0 +1,110 @@
+/**
+ * The stderr report of a failed or empty run (contract §12.1 and §12.2 row 13), built from the
+ * executor's stream log. Only the tail of the log is read, so a 50 MB log costs no memory.
+ */
+import { copyFile, open } from 'node:fs/promises';
+import { childError, type CodexChildError } from '../../../domain/errors.js';
+
+/** How much of the end of the stream log is read for tails and previews. */
+const TAIL_READ_BYTES = 1024 * 1024;
+
+/** The last `count` lines of a file (like `tail -n`), read from its last MiB. Missing file → []. */
+export async function readTailLines(file: string, count: number): Promise<string[]> {
+  const text = await readTailText(file);
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop(); // the final newline ends a line, it does not start one
+  return lines.slice(-count);
+}
+
+async function readTailText(file: string): Promise<string> {
+  let handle: import('node:fs/promises').FileHandle | undefined;
+  try {
+    handle = await open(file, 'r');
+    const { size } = await handle.stat();
+    const length = Math.min(size, TAIL_READ_BYTES);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Cuts UTF-8 text to at most `maxBytes` bytes without splitting a character (deviation §13 o). */
+export function cutUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  let end = maxBytes;
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1; // back off continuation bytes
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+/** V661's one-line preview: newlines to spaces, whitespace runs squeezed, cut to 1200 bytes. Not trimmed. */
+export function previewLines(lines: readonly string[], endsWithNewline: boolean): string {
+  const joined = lines.join('\n') + (endsWithNewline ? '\n' : '');
+  return cutUtf8(joined.replace(/[ \t\n\v\f\r]+/g, ' '), 1200);
+}
+
+/** What {@link codexFailureError} needs to know about the run. */
+export interface FailureContext {
+  exitCode: number;
+  streamLogPath: string;
+  /** Content of the last-message file (may be empty). */
+  lastMessage: string;
+  /** CODEX_ERROR_LOG_PATH: where the full stream log is copied. */
+  errorLogPath: string;
+  /** Extra structured details (thread id, turn.failed message, signal…). */
+  details?: Record<string, unknown>;
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      return (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/** The codex-failure report (§12.1): exit code passed through, tail and preview on stderr. */
+export async function codexFailureError(context: FailureContext): Promise<CodexChildError> {
+  const { exitCode } = context;
+  const base = `codex command failed (exit=${exitCode})`;
+  const details = { codexExitCode: exitCode, ...context.details };
+  if ((await fileSize(context.streamLogPath)) > 0) {
+    await copyFile(context.streamLogPath, context.errorLogPath).catch(() => undefined); // errors ignored, as V661
+    const tail = await readTailLines(context.streamLogPath, 80);
+    const text = await readTailText(context.streamLogPath);
+    const preview = previewLines(tail.slice(-60), text.endsWith('\n'));
+    return childError({
+      reason: 'codex_failed',
+      exitCode,
+      diagnostics: [base, `codex stderr/stdout tail (full: ${context.errorLogPath}):`, ...tail],
+      message: `${base}: ${preview}`,
+      details: { ...details, errorLogPath: context.errorLogPath },
+    });
+  }
+  if (context.lastMessage.length > 0) {
+    const head = cutUtf8(context.lastMessage, 400).replace(/\n/g, ' ');
+    return childError({ reason: 'codex_failed', exitCode, message: `${base}: ${head}`, details });
+  }
+  return childError({ reason: 'codex_failed', exitCode, message: base, details });
+}
+
+/** The empty-output report (§12.2 row 13): exit 3, then the last 40 stream lines if any. */
+export async function emptyOutputError(streamLogPath: string, details: Record<string, unknown> = {}): Promise<CodexChildError> {
+  const tail = await readTailLines(streamLogPath, 40);
+  return childError({
+    reason: 'empty_output',
+    exitCode: 3,
+    message: 'codex returned empty output',
+    trailer: tail.length > 0 ? ['last stream lines:', ...tail] : [],
+    details,
+  });
+}
