@@ -32,6 +32,7 @@ export async function main(options: WrapperMainOptions): Promise<void> {
       defaultProjectDir: path.dirname(path.resolve(options.entryScript)),
       display: 'inherit',
       signal: signals.signal,
+      ...(process.env.CODEX_RUN_DIR ? { runDir: process.env.CODEX_RUN_DIR } : {}),
       log: (line) => writeStderr([line]),
     });
     if (outcome.ok) {

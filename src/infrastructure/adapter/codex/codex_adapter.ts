@@ -17,6 +17,7 @@ import { codexFailureError, emptyOutputError, readTailLines } from './failure_re
 import { checkMode, validatePayload, type PromptMode } from './payload_validator.js';
 import { buildPrompt } from './prompt_builder.js';
 import { envValue, type EnvRecord } from './python/py_format.js';
+import { prepareIsolatedRun, type IsolatedRun } from './isolation/isolated_run.js';
 import { fallbackResultText, parseResultBlock, verifyChangedFiles, type ParsedResult } from './result_parser.js';
 
 /** Options shared by {@link runTeammatePayload} and {@link runCodexPrompt}. */
@@ -41,6 +42,11 @@ export interface CodexRunOptions {
   envOverrides?: Readonly<Record<string, string>>;
   /** Keep the run's logs in this directory instead of a temp dir that is removed afterwards. */
   logDir?: string;
+  /**
+   * Run isolated in this directory: its own `.codex_home` and `.tmp`, credentials shared by
+   * symlink (README "Isolated runs"). Unset: codex uses the caller's CODEX_HOME.
+   */
+  runDir?: string;
   /** Receives diagnostic lines (debug mode); default: none. */
   log?: (line: string) => void;
 }
@@ -165,10 +171,20 @@ async function runWithSettings(
   const debug = settings.env.CODEX_WRAPPER_DEBUG === '1';
   if (debug) await debugLines(settings, prompt, options);
 
+  let isolation: IsolatedRun | null = null;
+  if (options.runDir !== undefined) {
+    const prepared = await prepareIsolatedRun(path.resolve(settings.cwd, options.runDir), { env: settings.env });
+    if (prepared instanceof CodexChildError) return failure(prepared);
+    isolation = prepared;
+    for (const notice of prepared.notices) options.log?.(notice);
+  }
+
   const ownLogDir = options.logDir === undefined;
-  const workDir = ownLogDir ? await mkdtemp(path.join(os.tmpdir(), 'codex-child-')) : path.resolve(options.logDir as string);
+  // Private files live in the run's own TMPDIR when isolated, so nothing lands in the system one.
+  const tempRoot = isolation?.tmpDir ?? os.tmpdir();
+  const workDir = ownLogDir ? await mkdtemp(path.join(tempRoot, 'codex-child-')) : path.resolve(options.logDir as string);
   try {
-    return await executeAndVerify(prompt, settings, options, mode, workDir, projectDir);
+    return await executeAndVerify(prompt, settings, options, mode, workDir, projectDir, isolation);
   } finally {
     if (ownLogDir) await rm(workDir, { recursive: true, force: true });
   }
@@ -181,6 +197,7 @@ async function executeAndVerify(
   mode: PromptMode | null,
   workDir: string,
   projectDir: string,
+  isolation: IsolatedRun | null,
 ): Promise<CodexRunOutcome> {
   const snapshotOn = isDotenvSnapshotEnabled(settings.env);
   let before: DotenvSnapshot | null = null;
@@ -191,18 +208,19 @@ async function executeAndVerify(
   }
 
   const paths = executorPathsIn(workDir);
+  const refresh = isolation ? await isolation.coordinateRefresh() : null;
   const startedAt = Date.now();
   const run = await runExecutor({
     prompt,
-    env: { ...settings.env, TARGET_PROJECT_DIR: settings.projectDir, ...options.envOverrides },
+    env: { ...settings.env, TARGET_PROJECT_DIR: settings.projectDir, ...isolation?.envOverrides, ...options.envOverrides },
     paths,
     workDir,
-    extraArgs: options.extraCodexArgs ?? [],
+    extraArgs: [...(isolation?.extraArgs ?? []), ...(options.extraCodexArgs ?? [])],
     display: options.display ?? 'inherit',
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
-  });
+  }).finally(() => refresh?.done());
   const events = await summarizeEventFile(paths.stdoutLog);
   const facts = runFacts(events, run.durationMs, options.logDir !== undefined ? paths : null);
   const lastMessage = run.stdout;

@@ -1,0 +1,21 @@
+/**
+ * codex-child: run OpenAI's Codex CLI (`codex exec`) as a child agent.
+ *
+ * The main entry points are {@link runTeammatePayload} (the `codex_wrapper.sh` contract: a
+ * teammate payload in, a 4-line result out) and {@link runCodexPrompt} (any prompt, same executor,
+ * isolation and verification). Both return a typed outcome and never throw for expected failures.
+ */
+export { CodexChildError, childError, EXIT } from './domain/errors.js';
+export type { CodexChildErrorReason, CodexChildErrorInit } from './domain/errors.js';
+export { runTeammatePayload, runCodexPrompt } from './infrastructure/adapter/codex/codex_adapter.js';
+export type { CodexRunOptions, CodexRunOutcome, CodexRunSuccess, CodexRunFacts } from './infrastructure/adapter/codex/codex_adapter.js';
+export type { DisplayTarget, ExecutorPaths } from './infrastructure/adapter/codex/executor_runner.js';
+export { parseResultBlock, fallbackResultText, RESULT_PLACEHOLDERS } from './infrastructure/adapter/codex/result_parser.js';
+export type { ParsedResult, ResultBlock } from './infrastructure/adapter/codex/result_parser.js';
+export { summarizeEventFile, summarizeEventText, tokensUsed } from './infrastructure/adapter/codex/codex_events.js';
+export type { CodexEventSummary, CodexUsage, CodexFileChange, CodexCommand } from './infrastructure/adapter/codex/codex_events.js';
+export { validatePayload, checkMode, MAX_PAYLOAD_BYTES } from './infrastructure/adapter/codex/payload_validator.js';
+export type { TeammatePayload, PromptMode } from './infrastructure/adapter/codex/payload_validator.js';
+export { buildPrompt } from './infrastructure/adapter/codex/prompt_builder.js';
+export { checkDotenvReferences } from './infrastructure/adapter/codex/deny_checker.js';
+export { takeDotenvSnapshot, diffDotenvSnapshots } from './infrastructure/adapter/codex/env_snapshot.js';

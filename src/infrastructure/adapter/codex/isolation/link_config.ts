@@ -1,0 +1,45 @@
+/**
+ * Links the parent's `config.toml` (and `<profile>.config.toml` for `-p NAME`) into the run home,
+ * so a child keeps the parent's model and provider instead of silently falling back to the default
+ * provider (and a 401). `CODEX_LINK_CONFIG=0` turns this off. Existing files are left alone.
+ */
+import { lstat, realpath, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { CodexChildError } from '../../../../domain/errors.js';
+import type { EnvRecord } from '../python/py_format.js';
+import { linkShared } from './credentials.js';
+
+async function regularFile(file: string): Promise<string | null> {
+  try {
+    const real = await realpath(file);
+    return (await stat(real)).isFile() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The config file names to share for this environment. */
+export function sharedConfigNames(env: EnvRecord): string[] {
+  const profile = env.CODEX_PROFILE;
+  return profile ? ['config.toml', `${profile}.config.toml`] : ['config.toml'];
+}
+
+/**
+ * @returns the links made (absolute paths), or an `auth_link_failed` error when a link is impossible.
+ */
+export async function linkParentConfig(codexHome: string, parentHome: string, env: EnvRecord): Promise<string[] | CodexChildError> {
+  if (env.CODEX_LINK_CONFIG === '0') return [];
+  const made: string[] = [];
+  for (const name of sharedConfigNames(env)) {
+    const target = await regularFile(path.join(parentHome, name));
+    if (target === null) continue;
+    const link = path.join(codexHome, name);
+    const existing = await lstat(link).catch(() => null);
+    if (existing?.isSymbolicLink() && (await regularFile(link)) === null) await unlink(link).catch(() => undefined);
+    else if (existing) continue; // the caller's own file or a working link: never overwritten
+    const failed = await linkShared(link, target, name);
+    if (failed) return failed;
+    made.push(link);
+  }
+  return made;
+}

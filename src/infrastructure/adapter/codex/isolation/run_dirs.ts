@@ -1,0 +1,42 @@
+/**
+ * Per-run directories: `<run>/.codex_home` and `<run>/.tmp` as siblings. CODEX_HOME must never sit
+ * inside TMPDIR, or codex refuses to create its helper binaries (openai/codex#17473).
+ */
+import { access, constants, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { childError, type CodexChildError } from '../../../../domain/errors.js';
+
+/** The two directories of an isolated run. */
+export interface RunDirs {
+  runDir: string;
+  codexHome: string;
+  tmpDir: string;
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Creates (or reuses) the run's CODEX_HOME and TMPDIR and checks that both are writable.
+ * @returns the directories, or a `run_dir_failed` error (exit 1) naming the path and the cause.
+ */
+export async function prepareRunDirs(runDir: string): Promise<RunDirs | CodexChildError> {
+  const absolute = path.resolve(runDir);
+  const dirs: RunDirs = { runDir: absolute, codexHome: path.join(absolute, '.codex_home'), tmpDir: path.join(absolute, '.tmp') };
+  for (const dir of [dirs.codexHome, dirs.tmpDir]) {
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await access(dir, constants.W_OK | constants.X_OK);
+    } catch (error) {
+      return childError({
+        reason: 'run_dir_failed',
+        exitCode: 1,
+        message: `cannot prepare run dir ${dir}: ${oneLine(error)}`,
+        details: { runDir: absolute, dir },
+      });
+    }
+  }
+  return dirs;
+}
