@@ -77,7 +77,8 @@ export class CodexChildError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(init: CodexChildErrorInit) {
-    super(init.message);
+    // One line, always: a value echoed into a message (a mode, a payload path) may hold newlines.
+    super(init.message.replace(/\r\n|\r|\n/g, (eol) => (eol === '\n' ? '\\n' : eol === '\r' ? '\\r' : '\\r\\n')));
     this.reason = init.reason;
     this.exitCode = init.exitCode;
     this.diagnostics = init.diagnostics ?? [];

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { childError, CodexChildError } from '../../../domain/errors.js';
 import { codexNotFoundError, resolveCodexBin } from './codex_binary.js';
-import { summarizeEventFile, type CodexCommand, type CodexEventSummary, type CodexFileChange, type CodexUsage } from './codex_events.js';
+import { followLines } from './event_follower.js';
+import { EventAccumulator, summarizeEventFile, type CodexCommand, type CodexEventSummary, type CodexFileChange, type CodexUsage } from './codex_events.js';
 import { checkDotenvReferences, isDenyPayloadCheckEnabled, isDotenvSnapshotEnabled } from './deny_checker.js';
 import { diffDotenvSnapshots, dotenvModifiedError, isEmptyDiff, takeDotenvSnapshot, type DotenvSnapshot } from './env_snapshot.js';
 import { executorPathsIn, runExecutor, type DisplayTarget, type ExecutorPaths } from './executor_runner.js';
@@ -42,6 +43,10 @@ export interface CodexRunOptions {
   envOverrides?: Readonly<Record<string, string>>;
   /** Keep the run's logs in this directory instead of a temp dir that is removed afterwards. */
   logDir?: string;
+  /** Explicit paths for some of the run's files (kept after the run), e.g. the MCP server's names. */
+  logFiles?: Partial<ExecutorPaths>;
+  /** Called with each codex JSON event while the run is going (live progress). */
+  onEvent?: (event: Record<string, unknown>) => void;
   /**
    * Run isolated in this directory: its own `.codex_home` and `.tmp`, credentials shared by
    * symlink (README "Isolated runs"). Unset: codex uses the caller's CODEX_HOME.
@@ -207,7 +212,10 @@ async function executeAndVerify(
     before = taken.snapshot;
   }
 
-  const paths = executorPathsIn(workDir);
+  const paths: ExecutorPaths = { ...executorPathsIn(workDir), ...options.logFiles };
+  // Kept log files may hold an earlier run's output: empty them before anyone reads them.
+  await Promise.all(Object.values(paths).map((file) => writeFile(file, '')));
+  const follower = options.onEvent ? followEvents(paths.stdoutLog, options.onEvent) : null;
   const refresh = isolation ? await isolation.coordinateRefresh() : null;
   const startedAt = Date.now();
   const run = await runExecutor({
@@ -220,9 +228,12 @@ async function executeAndVerify(
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
-  }).finally(() => refresh?.done());
+  }).finally(async () => {
+    await refresh?.done();
+    await follower?.stop();
+  });
   const events = await summarizeEventFile(paths.stdoutLog);
-  const facts = runFacts(events, run.durationMs, options.logDir !== undefined ? paths : null);
+  const facts = runFacts(events, run.durationMs, options.logDir !== undefined || options.logFiles !== undefined ? paths : null);
   const lastMessage = run.stdout;
 
   if (run.spawnFailed) {
@@ -233,7 +244,9 @@ async function executeAndVerify(
   }
   if (run.cancelled) return failure(cancelledError(run.abortReason, run.exitCode), facts);
   if (run.exitCode !== 0) {
-    const errorLogPath = envValue(settings.env, 'CODEX_ERROR_LOG_PATH', '/tmp/codex_wrapper_last_error.log');
+    // An isolated run keeps its error copy in its own directory, never in the system temp dir.
+    const defaultErrorLog = isolation ? path.join(isolation.runDir, 'codex_error.log') : '/tmp/codex_wrapper_last_error.log';
+    const errorLogPath = envValue(settings.env, 'CODEX_ERROR_LOG_PATH', defaultErrorLog);
     const error = await codexFailureError({
       exitCode: run.exitCode,
       streamLogPath: paths.streamLog,
@@ -269,6 +282,14 @@ async function executeAndVerify(
     ok: true,
     value: { ...facts, output, outputBytes, fromFallback, result, warnings, codexWarnings: events.warnings },
   };
+}
+
+function followEvents(file: string, onEvent: (event: Record<string, unknown>) => void) {
+  const accumulator = new EventAccumulator();
+  return followLines(file, (line) => {
+    const event = accumulator.push(line);
+    if (event) onEvent(event);
+  });
 }
 
 function runFacts(events: CodexEventSummary, durationMs: number, logs: ExecutorPaths | null): CodexRunFacts {
