@@ -3,6 +3,7 @@
  * project starts is a group leader (spawned detached), so signalling `-pid` reaches everything it
  * started that did not leave the group on purpose.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Sends `signal` to the process group `pgid`; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -14,33 +15,104 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** True while any process of group `pgid` exists (signal 0 probes without delivering). */
+/**
+ * True while any live (non-zombie) process of group `pgid` exists. A zombie whose parent is gone
+ * waits for init to reap it and can keep `kill(-pgid, 0)` succeeding for seconds, so on Linux the
+ * group is read from /proc; elsewhere signal 0 probes it.
+ */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return process.platform === 'linux' ? liveMembersOnLinux(pgid) : true;
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+function liveMembersOnLinux(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      // Fields after the command name: state, ppid, pgrp, …
+      const [state, , group] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      if (Number(group) === pgid && state !== 'Z' && state !== 'X') return true;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false;
+}
+
+// Unref'd: a grace timer that lost its race must not keep the process alive after the work is done.
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * SIGTERM to the group, then SIGKILL once `graceMs` has passed or `exited` resolved without the
- * group being gone. Resolves when the group is gone (or after the SIGKILL if it cannot be probed).
+ * The process groups of every descendant of `root` (Linux: from /proc; elsewhere none). codex
+ * starts each tool command in a new session, so a command is not in codex's group: it must be
+ * found through the parent links to be sure it is killed.
+ */
+export function descendantGroups(root: number): number[] {
+  if (process.platform !== 'linux') return [];
+  const children = new Map<number, number[]>();
+  const groups = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      const pid = Number(entry);
+      groups.set(pid, Number(pgrp));
+      const list = children.get(Number(ppid)) ?? [];
+      list.push(pid);
+      children.set(Number(ppid), list);
+    } catch {
+      // ended while we looked
+    }
+  }
+  const found = new Set<number>();
+  const queue = [...(children.get(root) ?? [])];
+  while (queue.length > 0) {
+    const pid = queue.pop() as number;
+    const group = groups.get(pid);
+    if (group !== undefined && group !== root) found.add(group);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return [...found];
+}
+
+/**
+ * SIGTERM to the group (and to the groups of its descendants that left it), then SIGKILL once
+ * `graceMs` has passed without everything being gone. Resolves when the groups are gone (or after
+ * the SIGKILL if they cannot be probed).
  *
  * @param pgid the group leader's pid.
  * @param graceMs time between SIGTERM and SIGKILL.
  * @param exited resolves when the leader has exited (its exit does not end the group by itself).
  */
 export async function terminateGroup(pgid: number, graceMs: number, exited: Promise<unknown>): Promise<void> {
-  if (!signalGroup(pgid, 'SIGTERM')) return;
+  const groups = [pgid, ...descendantGroups(pgid)];
+  const alive = () => groups.some((group) => groupAlive(group));
+  if (!groups.map((group) => signalGroup(group, 'SIGTERM')).some(Boolean)) return;
   const deadline = Date.now() + graceMs;
   await Promise.race([exited, delay(graceMs)]);
-  while (groupAlive(pgid) && Date.now() < deadline) await delay(25);
-  if (groupAlive(pgid)) {
-    signalGroup(pgid, 'SIGKILL');
+  while (alive() && Date.now() < deadline) await delay(25);
+  // Groups that appeared during the grace (a command started late) are caught too.
+  for (const group of descendantGroups(pgid)) if (!groups.includes(group)) groups.push(group);
+  if (alive()) {
+    for (const group of groups) signalGroup(group, 'SIGKILL');
     await Promise.race([exited, delay(1000)]);
   }
 }

@@ -1,0 +1,120 @@
+/**
+ * Fault suite, signals and timeouts: the real codex binary runs a model-requested `sleep 30` while
+ * the wrapper, the executor or the library is stopped. Every process of the run must be gone, the
+ * exit code must be the documented one, and no temp file may be left.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTeammatePayload } from '../../src/index.js';
+import { commandLine, processesWithEnv, waitFor } from '../support/process_probe.js';
+import { executePayload, REPO_ROOT, runWrapper, startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
+
+let world: CodexWorld;
+beforeAll(async () => {
+  world = await startCodexWorld();
+});
+afterAll(() => world.close());
+
+const MARK = 'CODEX_CHILD_FAULT_MARK';
+
+/** A per-test env with its own marker and TMPDIR, plus helpers to check what is left. */
+function faultEnv(extra: Record<string, string> = {}) {
+  const mark = randomUUID();
+  const tmp = path.join(world.home.root, `tmp-${mark}`);
+  mkdirSync(tmp);
+  const env = { ...world.env, [MARK]: mark, TMPDIR: tmp, CODEX_STREAM_LOGS: '0', ...extra };
+  const sleepRunning = () => processesWithEnv(MARK, mark).some((pid) => commandLine(pid).startsWith('sleep'));
+  const survivors = () => processesWithEnv(MARK, mark).map((pid) => `${pid}: ${commandLine(pid)}`);
+  return { env, tmp, sleepRunning, survivors };
+}
+
+async function expectNothingLeft(f: ReturnType<typeof faultEnv>): Promise<void> {
+  await waitFor(() => f.survivors().length === 0, 3000);
+  expect(f.survivors()).toEqual([]);
+  expect(readdirSync(f.tmp)).toEqual([]);
+}
+
+describe('signals to bin/codex-wrapper mid-run', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const)('%s → exit %i promptly, the whole tree gone, no temp file left', async (signal, code) => {
+    const f = faultEnv();
+    let sentAt = 0;
+    const run = await runWrapper(executePayload('sleep:30'), f.env, {
+      onSpawn: (child) => {
+        void waitFor(f.sleepRunning, 20_000).then(() => {
+          sentAt = Date.now();
+          child.kill(signal);
+        });
+      },
+    });
+    expect(sentAt).toBeGreaterThan(0);
+    expect(run.code).toBe(code);
+    expect(Date.now() - sentAt).toBeLessThan(5000);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    await expectNothingLeft(f);
+  });
+
+  it('SIGKILL of the wrapper: the executor watchdog still kills codex and its command', async () => {
+    const f = faultEnv();
+    const run = runWrapper(executePayload('sleep:30'), f.env, {
+      onSpawn: (child) => void waitFor(f.sleepRunning, 20_000).then(() => child.kill('SIGKILL')),
+    });
+    expect((await run).signal).toBe('SIGKILL');
+    expect(await waitFor(() => f.survivors().length === 0, 5000)).toBe(true);
+  });
+});
+
+describe('signals to the executor alone', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)('%s → exit %i, nothing left', async (signal, code) => {
+    const f = faultEnv({ TARGET_PROJECT_DIR: world.home.workDir });
+    const child = spawn('bash', [path.join(REPO_ROOT, 'scripts/codex_executor.sh')], { env: f.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end('Run it. [[scenario:sleep:30]]');
+    child.stdout.resume();
+    child.stderr.resume();
+    expect(await waitFor(f.sleepRunning, 20_000)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const sentAt = Date.now();
+    child.kill(signal);
+    expect(await exited).toBe(code);
+    expect(Date.now() - sentAt).toBeLessThan(5000);
+    await expectNothingLeft(f);
+  });
+});
+
+describe('library timeouts and cancellation', () => {
+  it('timeoutMs kills the whole tree and reports timed_out', async () => {
+    const f = faultEnv();
+    const started = Date.now();
+    const outcome = await runTeammatePayload(executePayload('sleep:30'), { env: f.env, display: 'ignore', timeoutMs: 2500, killGraceMs: 1000 });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error.reason).toBe('timed_out');
+    expect(outcome.error.timedOut).toBe(true);
+    expect(outcome.error.message).toMatch(/timed out after 2500 ms/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(outcome.facts?.threadId).toMatch(/^[0-9a-f-]{36}$/);
+    await expectNothingLeft(f);
+  });
+
+  it('an AbortSignal kills the whole tree and reports cancelled', async () => {
+    const f = faultEnv();
+    const controller = new AbortController();
+    void waitFor(f.sleepRunning, 20_000).then(() => controller.abort());
+    const outcome = await runTeammatePayload(executePayload('sleep:30'), { env: f.env, display: 'ignore', signal: controller.signal, killGraceMs: 1000 });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.error.reason).toBe('cancelled');
+    expect(outcome.error.isCanceled).toBe(true);
+    await expectNothingLeft(f);
+  });
+});
