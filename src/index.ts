@@ -19,3 +19,8 @@ export type { TeammatePayload, PromptMode } from './infrastructure/adapter/codex
 export { buildPrompt } from './infrastructure/adapter/codex/prompt_builder.js';
 export { checkDotenvReferences } from './infrastructure/adapter/codex/deny_checker.js';
 export { takeDotenvSnapshot, diffDotenvSnapshots } from './infrastructure/adapter/codex/env_snapshot.js';
+export { prepareIsolatedRun } from './infrastructure/adapter/codex/isolation/isolated_run.js';
+export type { IsolatedRun, IsolationOptions } from './infrastructure/adapter/codex/isolation/isolated_run.js';
+export { createCodexChildServer } from './mcp/server.js';
+export type { CodexChildServer, ServerDeps } from './mcp/server.js';
+export { loadServerConfig } from './mcp/config.js';

@@ -4,6 +4,7 @@
  * portable and cheap: one small read per interval, only of the bytes that were appended.
  */
 import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 
 /** A running follower; `stop()` reads what is left, then resolves. */
 export interface EventFollower {
@@ -18,6 +19,8 @@ export interface EventFollower {
 export function followLines(file: string, onLine: (line: string) => void, intervalMs = 100): EventFollower {
   let offset = 0;
   let pending = '';
+  // One decoder for the whole file: a character split across two reads is decoded whole.
+  const decoder = new StringDecoder('utf8');
   let stopped = false;
   let reading: Promise<void> = Promise.resolve();
 
@@ -30,7 +33,7 @@ export function followLines(file: string, onLine: (line: string) => void, interv
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
         if (bytesRead === 0) break;
         offset += bytesRead;
-        pending += buffer.subarray(0, bytesRead).toString('utf8');
+        pending += decoder.write(buffer.subarray(0, bytesRead));
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
         for (const line of lines) onLine(line);
@@ -51,6 +54,7 @@ export function followLines(file: string, onLine: (line: string) => void, interv
       clearInterval(timer);
       await reading;
       await readNew().catch(() => undefined);
+      pending += decoder.end();
       if (pending !== '') onLine(pending);
     },
   };

@@ -1,0 +1,179 @@
+/**
+ * Path rules of the MCP server (art-loop contract §3.3, §4): every path a client sends is resolved
+ * to a real path FIRST — following every symlink that exists, like Python's non-strict
+ * `Path.resolve()` — and only then checked against the allowed root. The checked, resolved path is
+ * the one the server uses afterwards, so `..` tricks and symlinks that point outside cannot escape.
+ */
+import { lstat, readlink, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Symlinks followed while resolving one path before giving up (Linux's own limit is 40). */
+const MAX_SYMLINKS = 40;
+
+/** A refusal: a one-line message for the client. */
+export interface PathRefusal {
+  ok: false;
+  message: string;
+}
+
+/** An accepted path. */
+export interface PathAccepted {
+  ok: true;
+  /** Absolute, symlink-free path. */
+  resolved: string;
+}
+
+/** Outcome of a path check. */
+export type PathCheck = PathAccepted | PathRefusal;
+
+const refuse = (message: string): PathRefusal => ({ ok: false, message });
+
+/**
+ * Expands a leading `~` (alone or followed by `/`) with `home`; other text is returned as is.
+ * `~user` forms are not expanded (they would need the password database).
+ */
+export function expandTilde(input: string, home: string = os.homedir()): string {
+  if (input === '~') return home;
+  if (input.startsWith('~/')) return path.join(home, input.slice(2));
+  return input;
+}
+
+/** Path components, separators collapsed (`\\` is a separator only on Windows). */
+function splitPath(text: string): string[] {
+  return text.split(path.sep === '/' ? /\/+/ : /[\\/]+/).filter((part) => part !== '');
+}
+
+/**
+ * Resolves `input` (absolute, or relative to `base`) component by component, following each
+ * symlink that exists; missing components are kept as they are (and `..` after them applied), as
+ * Python's `Path.resolve(strict=False)` does. Never throws for missing paths.
+ *
+ * @throws Error with code `ELOOP` after {@link MAX_SYMLINKS} links.
+ */
+export async function resolveReal(input: string, base: string): Promise<string> {
+  // No lexical normalisation first: `link/..` must mean "the parent of the link's target".
+  const joined = path.isAbsolute(input) ? input : `${path.resolve(base)}${path.sep}${input}`;
+  const pending = splitPath(joined);
+  let current = path.parse(path.resolve(base)).root;
+  let links = 0;
+  while (pending.length > 0) {
+    const part = pending.shift() as string;
+    if (part === '.') continue;
+    if (part === '..') {
+      current = path.dirname(current);
+      continue;
+    }
+    const next = path.join(current, part);
+    // Always probe, even below a missing component: `missing/../link` reaches a real link again.
+    const info = await lstat(next).catch(() => null);
+    if (info === null || !info.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    links += 1;
+    if (links > MAX_SYMLINKS) throw Object.assign(new Error(`too many levels of symbolic links: ${input}`), { code: 'ELOOP' });
+    const target = await readlink(next);
+    // The link's target replaces it: absolute targets restart at the root, relative ones at its dir.
+    if (path.isAbsolute(target)) current = path.parse(target).root;
+    pending.unshift(...splitPath(target));
+  }
+  return current;
+}
+
+/** True when `candidate` lies strictly inside `root` (both absolute and resolved). */
+export function isStrictlyInside(candidate: string, root: string): boolean {
+  const rel = path.relative(root, candidate);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/** True when `candidate` is `root` itself or lies inside it. */
+export function isInsideOrEqual(candidate: string, root: string): boolean {
+  return candidate === root || isStrictlyInside(candidate, root);
+}
+
+/** What every check needs: where relative paths start and what `~` means. */
+export interface PathContext {
+  /** Relative paths are joined to this directory (the repo root). */
+  base: string;
+  /** `~` expansion (default: the OS home directory). */
+  home?: string;
+}
+
+async function resolveInput(input: string, field: string, context: PathContext): Promise<PathCheck> {
+  if (input.includes('\0')) return refuse(`${field} must not contain NUL bytes`);
+  try {
+    return { ok: true, resolved: await resolveReal(expandTilde(input, context.home), context.base) };
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    return refuse(`${field} cannot be resolved: ${text.replace(/\s+/g, ' ')}`);
+  }
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}
+
+/** Shape of a variant directory below the runs root: `<run_id>/iter_XX/vYY` (2+ digits each). */
+export function hasVariantShape(relative: string): boolean {
+  const parts = relative.split(path.sep);
+  return (
+    parts.length === 3 &&
+    /^[^.][^/\\]*$/.test(parts[0] as string) &&
+    /^iter_\d{2,}$/.test(parts[1] as string) &&
+    /^v\d{2,}$/.test(parts[2] as string)
+  );
+}
+
+/**
+ * `variant_dir` of `art_loop.run_codex_artist`, in the contract's order: NUL bytes, real path,
+ * strictly inside the runs root, an existing directory, the `<run_id>/iter_XX/vYY` shape.
+ *
+ * @param runsRoot the resolved runs root.
+ */
+export async function checkVariantDir(input: string, runsRoot: string, context: PathContext): Promise<PathCheck> {
+  const resolved = await resolveInput(input, 'variant_dir', context);
+  if (!resolved.ok) return resolved;
+  const dir = resolved.resolved;
+  if (!isStrictlyInside(dir, runsRoot)) return refuse(`path must be under ${runsRoot}: ${dir}`);
+  if (!(await isDirectory(dir))) return refuse(`variant_dir not found: ${dir}`);
+  if (!hasVariantShape(path.relative(runsRoot, dir))) {
+    return refuse(`variant_dir must be <run_id>/iter_XX/vYY under ${runsRoot}: ${dir}`);
+  }
+  return resolved;
+}
+
+/**
+ * `path` of `art_loop.read_text_tail`: NUL bytes, real path, strictly inside the runs root. The
+ * file need not exist; the caller checks its type.
+ */
+export async function checkTailPath(input: string, runsRoot: string, context: PathContext): Promise<PathCheck> {
+  const resolved = await resolveInput(input, 'path', context);
+  if (!resolved.ok) return resolved;
+  if (!isStrictlyInside(resolved.resolved, runsRoot)) return refuse(`path must be under ${runsRoot}: ${resolved.resolved}`);
+  return resolved;
+}
+
+/**
+ * `workspace_dir` of `codex.run_task`: NUL bytes, real path, the child root itself or inside it,
+ * an existing directory.
+ *
+ * @param childRoot the resolved CODEX_CHILD_ROOT; relative inputs are joined to `context.base`.
+ */
+export async function checkWorkspaceDir(input: string, childRoot: string, context: PathContext): Promise<PathCheck> {
+  const resolved = await resolveInput(input, 'workspace_dir', context);
+  if (!resolved.ok) return resolved;
+  const dir = resolved.resolved;
+  if (!isInsideOrEqual(dir, childRoot)) return refuse(`workspace_dir must be under ${childRoot}: ${dir}`);
+  if (!(await isDirectory(dir))) return refuse(`workspace_dir not found: ${dir}`);
+  return resolved;
+}
+
+/** `target` relative to `root` with `/` separators, or `target` itself when it lies outside. */
+export function displayPath(target: string, root: string): string {
+  if (!isStrictlyInside(target, root)) return target.split(path.sep).join('/');
+  return path.relative(root, target).split(path.sep).join('/');
+}

@@ -1,0 +1,144 @@
+/**
+ * `art_loop.run_codex_artist`: validate → prepare the variant directory's logs → check inputs →
+ * queue → run the artist skill through the shared adapter → judge `artifact.json` → make sure an
+ * `artifact.json` exists → one short JSON result (contract §3).
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ensureArtifact, judgeArtifact } from './artifact.js';
+import { failureSummary, runChild, type ChildRunDeps, type ChildRunReport } from './child_run.js';
+import { checkVariantDir, displayPath } from './path_policy.js';
+import { progressReporter, type ProgressExtra } from './progress.js';
+import { artistPromptValues, renderTemplate, type LoadedTemplate } from './prompt_template.js';
+import { selfDisableArgs } from './self_registration.js';
+import { capHead, logTailSummary, oneLine, refusal, structuredResult } from './tool_result.js';
+import { checkRunArtistArgs, type RunArtistResult } from './tool_schemas.js';
+
+/** Inputs the orchestrator must have put into the variant directory. */
+export const ARTIST_INPUTS = ['artist_context.json', 'creative_brief.json'] as const;
+
+/** Services of the artist tool. */
+export interface ArtistToolDeps extends ChildRunDeps {
+  template: LoadedTemplate;
+  /** Aborted when the server shuts down. */
+  shutdown: AbortSignal;
+}
+
+/** The SDK's handler `extra`, as far as this tool uses it. */
+export interface ToolExtra extends ProgressExtra {
+  signal: AbortSignal;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+}
+
+/** Extra codex arguments of an artist run (sandbox tightening, recursion guard). */
+async function artistCodexArgs(variantDir: string, deps: ArtistToolDeps): Promise<string[]> {
+  const args: string[] = [];
+  if (deps.config.sandbox === 'workspace-write' && !deps.config.allowSlashTmp) {
+    // The artist must not write to /tmp (contract §3.7); its TMPDIR is <variant_dir>/.tmp anyway.
+    args.push('-c', 'sandbox_workspace_write.exclude_slash_tmp=true');
+  }
+  const self = await selfDisableArgs(path.join(variantDir, '.codex_home'), deps.config.env);
+  for (const name of self.skipped) deps.log(`warning: mcp_servers.${name} looks like this server but its name cannot be disabled with -c`);
+  return [...args, ...self.args];
+}
+
+/**
+ * Handles one call. Refusals (bad arguments, path rule) create nothing; every call that passed the
+ * path rule ends with `artifact.json`, `codex_stdout.txt` and `codex_stderr.txt` in the variant dir.
+ */
+export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: ArtistToolDeps): Promise<CallToolResult> {
+  const args = checkRunArtistArgs(rawArgs);
+  if (!args.ok) return refusal(args.message);
+  const { config } = deps;
+  const checked = await checkVariantDir(args.value.variantDir, config.runsRoot, { base: config.repoRoot, home: config.env.HOME ?? undefined });
+  if (!checked.ok) return refusal(checked.message);
+
+  const vd = checked.resolved;
+  const rel = displayPath(vd, config.repoRoot);
+  const logs = {
+    stdoutLog: path.join(vd, 'codex_stdout.txt'),
+    stderrLog: path.join(vd, 'codex_stderr.txt'),
+    lastMessage: path.join(vd, 'codex_last_message.md'),
+  };
+  const progress = progressReporter(extra);
+  const base = {
+    variant_dir: rel,
+    artifact_json_path: `${rel}/artifact.json`,
+    stdout_path: `${rel}/stdout.txt`,
+    stderr_path: `${rel}/stderr.txt`,
+    codex_stdout_path: `${rel}/codex_stdout.txt`,
+    codex_stderr_path: `${rel}/codex_stderr.txt`,
+    codex_last_message_path: `${rel}/codex_last_message.md`,
+  };
+
+  const finish = async (report: ChildRunReport | null, preRunProblem: string | null): Promise<CallToolResult> => {
+    const verdict = await judgeArtifact(vd);
+    const written = await ensureArtifact(vd, rel);
+    const success = report !== null && preRunProblem === null && report.codexExitedZero && report.fatal === null && !report.timedOut && !report.cancelled && verdict.success;
+    let summary = '';
+    if (!success) {
+      summary = preRunProblem ?? (report ? failureSummary(report, args.value.timeoutS) || (verdict.problem ?? '') : '');
+      if (summary === '') summary = await logTailSummary(logs.stderrLog, logs.stdoutLog);
+      if (summary === '') summary = 'codex child failed';
+    }
+    const result: RunArtistResult = {
+      status: success ? 'success' : 'failed',
+      ...base,
+      elapsed_ms: report?.elapsedMs ?? 0,
+      server_queue_ms: report ? report.queueMs : null,
+      timed_out: report?.timedOut ?? false,
+      cancelled: report?.cancelled ?? false,
+      exit_code: report?.exitCode ?? null,
+      error_summary: capHead(oneLine(summary)),
+      ...(report?.usage ? { usage: report.usage } : {}),
+      ...(report?.threadId ? { thread_id: report.threadId } : {}),
+      artifact_written_by_server: written,
+    };
+    await progress.final(`finished: ${result.status}`);
+    deps.log(`run_codex_artist ${rel}: ${result.status}${success ? '' : ` (${result.error_summary.slice(0, 200)})`} queue=${result.server_queue_ms ?? '-'}ms elapsed=${result.elapsed_ms}ms`);
+    return structuredResult(result, !success);
+  };
+
+  // From here on the variant directory is valid: the codex logs exist even if codex never starts,
+  // and every exit path goes through finish(), which leaves an artifact.json.
+  try {
+    await Promise.all(Object.values(logs).map((file) => writeFile(file, '')));
+  } catch (error) {
+    return finish(null, `cannot write the codex logs in ${rel}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    const missing: string[] = [];
+    for (const name of ARTIST_INPUTS) if (!(await isFile(path.join(vd, name)))) missing.push(`${rel}/${name}`);
+    if (missing.length > 0) return await finish(null, `missing input file${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+
+    const prompt = renderTemplate(
+      deps.template.text,
+      artistPromptValues({ repoRoot: config.repoRoot, runsRoot: config.runsRoot, variantDir: vd, variantRel: rel, python: config.python }),
+    );
+    const report = await runChild(
+      {
+        prompt,
+        workdir: config.artistWorkdir === 'variant' ? vd : config.repoRoot,
+        runDir: vd,
+        logs,
+        timeoutMs: args.value.timeoutS * 1000,
+        sandbox: config.sandbox,
+        extraCodexArgs: await artistCodexArgs(vd, deps),
+        signal: AbortSignal.any([extra.signal, deps.shutdown]),
+        progress,
+      },
+      deps,
+    );
+    return await finish(report, null);
+  } catch (error) {
+    // Unexpected (a bug or an I/O error): still a one-line failure and an artifact.json.
+    return finish(null, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
