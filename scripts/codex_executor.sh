@@ -247,6 +247,12 @@ args+=(--output-last-message "$last_message")
 [[ -n ${CODEX_PROFILE:-} ]] && args+=(-p "$CODEX_PROFILE")
 args+=(-s "$sandbox" "$@" -)
 
+# CODEX_WRAPPER_DEBUG=1: V661's diagnostic lines, describing what actually runs (contract §11.1).
+if [[ ${CODEX_WRAPPER_DEBUG:-0} == 1 ]]; then
+    printf -v cmdline '%q ' "LANG=$lang" "LC_ALL=$lang" "RUST_BACKTRACE=$backtrace" "$codex_bin" "${args[@]}"
+    printf '[codex_wrapper] prompt_stdin=%s\n[codex_wrapper] cmd=%s\n' "$prompt" "$cmdline" >&"$ERRFD"
+fi
+
 # From here on bash's own stderr is /dev/null: job-status noise ("[1]+ Done", "Killed") must
 # never reach the caller.  Children get explicit redirections.
 exec 2>/dev/null
