@@ -3,6 +3,7 @@
  * text in `content[0].text` (some hosts read only `content`); refusals are one-line texts with
  * `isError: true`. Also the error-summary rules shared by both run tools.
  */
+import { readTailText } from '../infrastructure/fs/file_reads.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { open } from 'node:fs/promises';
 import { lastCodePoints } from './text_tail.js';
@@ -40,30 +41,13 @@ export function capHead(text: string, max: number = ERROR_SUMMARY_MAX): string {
   return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
 }
 
-/** The last `maxBytes` bytes of a file as UTF-8 (tolerant), or '' when missing. */
-async function tailBytes(file: string, maxBytes: number): Promise<string> {
-  const handle = await open(file, 'r').catch(() => null);
-  if (handle === null) return '';
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, maxBytes);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return buffer.toString('utf8');
-  } catch {
-    return '';
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * The built server's fallback summary: the last {@link ERROR_SUMMARY_MAX} characters of codex's
  * stderr log, or of its stdout log when stderr is empty (blank-only counts as empty).
  */
 export async function logTailSummary(stderrLog: string, stdoutLog: string): Promise<string> {
   for (const file of [stderrLog, stdoutLog]) {
-    const text = (await tailBytes(file, ERROR_SUMMARY_MAX * 4)).trim();
+    const text = (await readTailText(file, ERROR_SUMMARY_MAX * 4)).trim();
     if (text !== '') return lastCodePoints(text, ERROR_SUMMARY_MAX);
   }
   return '';

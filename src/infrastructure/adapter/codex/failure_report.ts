@@ -2,7 +2,8 @@
  * The stderr report of a failed or empty run (contract §12.1 and §12.2 row 13), built from the
  * executor's stream log. Only the tail of the log is read, so a 50 MB log costs no memory.
  */
-import { copyFile, open } from 'node:fs/promises';
+import { copyFile, stat } from 'node:fs/promises';
+import { readTailText as readTailBytes } from '../../fs/file_reads.js';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 
 /** How much of the end of the stream log is read for tails and previews. */
@@ -16,20 +17,8 @@ export async function readTailLines(file: string, count: number): Promise<string
   return lines.slice(-count);
 }
 
-async function readTailText(file: string): Promise<string> {
-  let handle: import('node:fs/promises').FileHandle | undefined;
-  try {
-    handle = await open(file, 'r');
-    const { size } = await handle.stat();
-    const length = Math.min(size, TAIL_READ_BYTES);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    return buffer.toString('utf8');
-  } catch {
-    return '';
-  } finally {
-    await handle?.close();
-  }
+function readTailText(file: string): Promise<string> {
+  return readTailBytes(file, TAIL_READ_BYTES);
 }
 
 /** Cuts UTF-8 text to at most `maxBytes` bytes without splitting a character (deviation §13 o). */
@@ -59,18 +48,7 @@ export interface FailureContext {
   details?: Record<string, unknown>;
 }
 
-async function fileSize(file: string): Promise<number> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      return (await handle.stat()).size;
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return 0;
-  }
-}
+const fileSize = (file: string): Promise<number> => stat(file).then((info) => info.size, () => 0);
 
 /** The codex-failure report (§12.1): exit code passed through, tail and preview on stderr. */
 export async function codexFailureError(context: FailureContext): Promise<CodexChildError> {

@@ -3,6 +3,7 @@
  * with Python `str()`, lengths and cuts in code points, limits from the environment through
  * Python `int()` + clamp. Lines are joined with `\n`; there is no trailing newline.
  */
+import { RESULT_KEYS, RESULT_PLACEHOLDERS } from './result_parser.js';
 import type { PromptMode, TaskFields, TeammatePayload } from './payload_validator.js';
 import type { EnvRecord, IntEnvSpec } from './python/py_format.js';
 import { formatFixed3, readPyIntEnv } from './python/py_format.js';
@@ -161,10 +162,8 @@ function executePrompt(teammate: string, task: TaskFields, env: EnvRecord): stri
     '- If failed, provide a short root cause',
     '',
     'Final output must be exactly these 4 lines:',
-    'RESULT: completed|blocked',
-    'SUMMARY: <=100 chars',
-    'CHANGED_FILES: comma-separated',
-    'CHECKS: executed check commands',
+    // The placeholder lines the result parser refuses to take for an answer (§13 d).
+    ...RESULT_KEYS.map((key) => `${key}: ${RESULT_PLACEHOLDERS[key]}`),
   ].join('\n');
   const max = readPyIntEnv(env, 'CODEX_PROMPT_MAX_CHARS', PROMPT_MAX_CHARS);
   return cpLength(prompt) > max ? cpSlice(prompt, 0, max - 60) + TRUNCATION_MARK : prompt;

@@ -6,10 +6,11 @@
  * one token store and one OAuth refresh-token family. An existing auth.json in the run home is
  * never overwritten or deleted (a dangling link is re-pointed); 4. nothing → fail fast.
  */
-import { lstat, readlink, realpath, stat, symlink, unlink } from 'node:fs/promises';
+import { lstat, readlink, symlink, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { childError, type CodexChildError } from '../../../../domain/errors.js';
+import { realRegularFile } from '../../../fs/file_reads.js';
 import type { EnvRecord } from '../python/py_format.js';
 
 /** How the run authenticates. */
@@ -35,15 +36,6 @@ const nonEmpty = (value: string | undefined): value is string => value !== undef
 export function parentCodexHome(env: EnvRecord): string {
   if (nonEmpty(env.CODEX_HOME)) return path.resolve(env.CODEX_HOME);
   return path.join(nonEmpty(env.HOME) ? env.HOME : os.homedir(), '.codex');
-}
-
-async function existingFile(file: string): Promise<string | null> {
-  try {
-    const real = await realpath(file);
-    return (await stat(real)).isFile() ? real : null;
-  } catch {
-    return null;
-  }
 }
 
 function oneLine(error: unknown): string {
@@ -102,7 +94,7 @@ export async function provideCredentials(codexHome: string, env: EnvRecord): Pro
     };
   }
   if (existing?.isSymbolicLink()) {
-    const target = await existingFile(link);
+    const target = await realRegularFile(link);
     if (target !== null) return { source: { kind: 'existing_auth_link', link, target }, env: {}, notices: [] };
     await unlink(link).catch(() => undefined); // dangling: re-point it below
   } else if (existing) {
@@ -115,7 +107,7 @@ export async function provideCredentials(codexHome: string, env: EnvRecord): Pro
   }
 
   const parentHome = parentCodexHome(env);
-  const target = await existingFile(path.join(parentHome, 'auth.json'));
+  const target = await realRegularFile(path.join(parentHome, 'auth.json'));
   if (target === null) return authMissingError(parentHome);
   const failed = await linkShared(link, target, 'auth.json');
   if (failed) return failed;

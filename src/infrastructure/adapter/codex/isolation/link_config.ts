@@ -3,20 +3,12 @@
  * so a child keeps the parent's model and provider instead of silently falling back to the default
  * provider (and a 401). `CODEX_LINK_CONFIG=0` turns this off. Existing files are left alone.
  */
-import { lstat, realpath, stat, unlink } from 'node:fs/promises';
+import { lstat, unlink } from 'node:fs/promises';
+import { realRegularFile } from '../../../fs/file_reads.js';
 import path from 'node:path';
 import type { CodexChildError } from '../../../../domain/errors.js';
 import type { EnvRecord } from '../python/py_format.js';
 import { linkShared } from './credentials.js';
-
-async function regularFile(file: string): Promise<string | null> {
-  try {
-    const real = await realpath(file);
-    return (await stat(real)).isFile() ? real : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The config file names to share for this environment. */
 export function sharedConfigNames(env: EnvRecord): string[] {
@@ -31,11 +23,11 @@ export async function linkParentConfig(codexHome: string, parentHome: string, en
   if (env.CODEX_LINK_CONFIG === '0') return [];
   const made: string[] = [];
   for (const name of sharedConfigNames(env)) {
-    const target = await regularFile(path.join(parentHome, name));
+    const target = await realRegularFile(path.join(parentHome, name));
     if (target === null) continue;
     const link = path.join(codexHome, name);
     const existing = await lstat(link).catch(() => null);
-    if (existing?.isSymbolicLink() && (await regularFile(link)) === null) await unlink(link).catch(() => undefined);
+    if (existing?.isSymbolicLink() && (await realRegularFile(link)) === null) await unlink(link).catch(() => undefined);
     else if (existing) continue; // the caller's own file or a working link: never overwritten
     const failed = await linkShared(link, target, name);
     if (failed) return failed;
