@@ -242,9 +242,14 @@ describe('TMPDIR', () => {
   it('keeps the wrapper\'s own files in the run\'s .tmp and leaves the caller\'s TMPDIR empty', async () => {
     const callerTmp = mkdirAndReturn(path.join(world.home.root, 'caller-tmp'));
     const runDir = path.join(world.home.root, 'runs/tmpcheck');
+    const systemTmpBefore = new Set(readdirSync('/tmp'));
     const run = await runWrapper(executePayload('demo'), { ...world.env, CODEX_API_KEY: 'sk-fake', TMPDIR: callerTmp, CODEX_RUN_DIR: runDir, CODEX_STREAM_LOGS: '0' });
     expect(run.code).toBe(0);
     expect(readdirSync(callerTmp)).toEqual([]);
+    // In the system temp dir only codex's hard-coded codex-daemon-<uid> may appear (other test
+    // files create their own hermetic homes there concurrently, hence the prefix filter).
+    const added = readdirSync('/tmp').filter((name) => !systemTmpBefore.has(name) && /codex|executor/.test(name));
+    expect(added.filter((name) => !/^codex-daemon-\d+$/.test(name) && !name.startsWith('codex-hermetic-'))).toEqual([]);
     expect(readdirSync(path.join(runDir, '.tmp')).filter((n) => n.startsWith('codex-child-'))).toEqual([]);
     expect(statSync(path.join(runDir, '.codex_home')).isDirectory()).toBe(true);
   });
