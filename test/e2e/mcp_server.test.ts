@@ -39,26 +39,6 @@ const TAIL = 'art_loop.read_text_tail';
 const TASK = 'codex.run_task';
 
 // ------------------------------------------------------------------------------------------------
-// Build freshness: the bin runs dist/, so rebuild when a source file is newer than the output.
-// ------------------------------------------------------------------------------------------------
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const main = path.join(PACKAGE_ROOT, 'dist/src/mcp/main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(path.join(PACKAGE_ROOT, 'src'))) return;
-  execFileSync(process.execPath, [path.join(PACKAGE_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: PACKAGE_ROOT, stdio: 'pipe' });
-}
-
-// ------------------------------------------------------------------------------------------------
 // The artist scenario: behaviour chosen by the run id in the variant path.
 // ------------------------------------------------------------------------------------------------
 
@@ -180,7 +160,6 @@ async function probeSandbox(): Promise<'workspace-write' | 'danger-full-access'>
 }
 
 beforeAll(async () => {
-  ensureBuilt();
   fake = await startFakeModelServer({ scenarios: { artist: artistScenario }, expectedBearer: FAKE_KEY });
   root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'mcp-e2e-')));
   home = createHermeticCodexHome({ baseUrl: fake.baseUrl, parentDir: root, requiresOpenaiAuth: true, modelCatalog: true });

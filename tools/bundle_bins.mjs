@@ -1,0 +1,23 @@
+// Bundles each bin's compiled entry (dist/src/…) into one ES module in dist/bin/. Start-up time
+// counts on every wrapper run: one file instead of a few hundred module resolutions and reads
+// saves ~70 ms per run on a 2-core machine (docs/benchmarks.md, B1).
+import { build } from 'esbuild';
+
+const entries = {
+  codex_wrapper: 'dist/src/cli/codex_wrapper_cli.js',
+  codex_child_mcp: 'dist/src/mcp/main.js',
+};
+
+await build({
+  entryPoints: entries,
+  outdir: 'dist/bin',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  // Some CommonJS dependencies call require(); give the ES module bundle one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
