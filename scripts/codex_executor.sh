@@ -19,7 +19,7 @@
 #   CODEX_SKIP_GIT_REPO_CHECK (1)  TARGET_PROJECT_DIR (current directory)
 #   CODEX_WRAPPER_LANG (en_US.UTF-8 -> codex's LANG and LC_ALL)
 #   CODEX_RUST_BACKTRACE (0 -> codex's RUST_BACKTRACE)
-#   CODEX_STREAM_LOGS (1 -> live view on stderr)  CODEX_STREAM_VIEW (all|all_compact|assistant|
+#   CODEX_STREAM_LOGS (1 -> live view on stderr; otherwise the stream log is written in blocks)  CODEX_STREAM_VIEW (all|all_compact|assistant|
 #   thinking)  CODEX_STREAM_EXEC_MAX_CHARS (180)
 #   CODEX_EXECUTOR_STDOUT_LOG / _STDERR_LOG / _STREAM_LOG / _LAST_MESSAGE: output files
 #     (truncated at start; a private temp file when unset)
@@ -93,6 +93,10 @@ args=(exec --json -C "$target")
 # --- state used by cleanup and the signal handlers ---------------------------------------------
 work='' cat_pid='' codex_pid='' readers_pid='' view_pid='' watchdog_pid='' napfd=''
 
+# Polling waits back off from 1 ms to 20 ms: readers usually see EOF within a millisecond of
+# codex's exit, so a flat 20 ms nap cost ~20 ms per run (docs/benchmarks.md, B1).
+NAPS=(0.001 0.002 0.005 0.01 0.02)
+
 nap() {  # sleep $1 seconds without a child process (and interruptibly by our traps)
     if [[ -n $napfd ]]; then read -r -t "$1" -u "$napfd" _ 2>/dev/null; else sleep "$1"; fi
 }
@@ -122,7 +126,7 @@ group_alive() {
 # TERM to group $1, wait up to $2 microseconds, then KILL; returns when the group is gone
 # (or after a further second at most).
 terminate_group() {
-    local pg=$1 t0 t
+    local pg=$1 t0 t i=0
     group_alive "$pg" || return 0
     kill -TERM -- "-$pg" 2>/dev/null
     now_us t0
@@ -132,30 +136,30 @@ terminate_group() {
             kill -KILL -- "-$pg" 2>/dev/null
             ((t - t0 >= $2 + 1000000)) && break
         fi
-        nap 0.02
+        nap "${NAPS[i]}"; ((i < 4)) && ((i += 1))
     done
 }
 
 # Wait up to $1 microseconds for process group $2 to end; status 1 when it is still there.
 await_group() {
-    local t0 t
+    local t0 t i=0
     now_us t0
     while group_alive "$2"; do
         now_us t
         ((t - t0 >= $1)) && return 1
-        nap 0.02
+        nap "${NAPS[i]}"; ((i < 4)) && ((i += 1))
     done
     return 0
 }
 
 # Wait up to $1 microseconds for process $2 (our child) to end; status 1 when still running.
 await_pid() {
-    local t0 t
+    local t0 t i=0
     now_us t0
     while kill -0 "$2" 2>/dev/null; do
         now_us t
         ((t - t0 >= $1)) && return 1
-        nap 0.02
+        nap "${NAPS[i]}"; ((i < 4)) && ((i += 1))
     done
     return 0
 }
@@ -266,7 +270,7 @@ exec 2>/dev/null
 if ((display)); then viewfd=$ERRFD; else exec {viewfd}>/dev/null; fi
 SV_STREAM_LOG=$stream_log SV_PROMPT_FILE=$prompt LC_ALL=C \
     "$AWK" "${awk_flags[@]}" -f "$VIEW_AWK" -v mode=tagged -v view="$view" -v max="$max" \
-    -v display="$display" <"$work/merged" >&"$viewfd" 2>&"$ERRFD" {ERRFD}>&- {napfd}>&- &
+    -v display="$display" -v flush="$display" <"$work/merged" >&"$viewfd" 2>&"$ERRFD" {ERRFD}>&- {napfd}>&- &
 view_pid=$!
 
 set -m          # background jobs below get their own process groups

@@ -119,6 +119,7 @@ function init_render(    i, n, names) {
     NTPL = 0
     FOLD = 0; FOLDN = 0; LASTSEC = ""; LASTEXEC = ""
     if (prompt_file != "" && SHOW["user"]) render_user(prompt_file)
+    if (flush) flush_out()
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -177,9 +178,19 @@ function acc_take(t, last,    k, s) {
     return s last
 }
 
+# View lines collect in OB and leave in one write per input record: with mawk's -W interactive
+# stdout is unbuffered, and a write per line (two, text and newline) halved throughput (B2).
 function flush_out() {
+    if (OB != "") { printf "%s", OB; OB = "" }
     if (display) fflush()
     if (LOGOPEN) fflush(SLOG)
+}
+
+# One view line into OB. OB leaves early once it passes 8 KiB: awk copies a string on every
+# concatenation, so a long text (a 1 MB command output) must not grow it without bound.
+function emit(t) {
+    OB = OB t "\n"
+    if (length(OB) > 8192) { printf "%s", OB; OB = "" }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +198,7 @@ function flush_out() {
 # the view prints it if its section is shown (all_compact: fold and truncation).
 function out(sec, txt, hdr) {
     LASTSEC = sec
-    if (SIMPLE[sec] && !FOLD) { print txt; return }
+    if (SIMPLE[sec] && !FOLD) { emit(txt); return }
     if (LOGON && sec != "user") { print txt > SLOG; LOGOPEN = 1 }
     if (!SHOW[sec]) return
     if (COMPACT) {
@@ -200,7 +211,7 @@ function out(sec, txt, hdr) {
             if (MAX > 0 && length(txt) > MAX) txt = trunc(txt)
         }
     }
-    print txt
+    emit(txt)
 }
 
 # Every line of a decoded text (split on \n, trailing \r dropped, no final empty line); the
@@ -218,8 +229,8 @@ function out_text(sec, s, prefix,    n, i, ln, cr, cut) {
     if (SIMPLE[sec] && !cr && !FOLD) {
         # plain view of a shown section: no log, no fold, no truncation, no \r to drop
         LASTSEC = sec
-        print prefix TL[1]
-        for (i = 2; i <= n; i++) print TL[i]
+        emit(prefix TL[1])
+        for (i = 2; i <= n; i++) emit(TL[i])
         return
     }
     if (COMPACT && SHOW[sec] && !LOGON && !cr) {
@@ -234,7 +245,7 @@ function out_text(sec, s, prefix,    n, i, ln, cr, cut) {
             }
             if (sec == "codex" && fold_start(ln)) { FOLD = 1; FOLDN = 1; continue }
             if (cut && length(ln) > MAX) ln = trunc(ln)
-            print ln
+            emit(ln)
         }
         return
     }
@@ -247,7 +258,7 @@ function out_text(sec, s, prefix,    n, i, ln, cr, cut) {
 }
 
 function close_fold() {
-    if (FOLD) { print "[all_compact] codex diff omitted lines=" FOLDN; FOLD = 0; FOLDN = 0 }
+    if (FOLD) { emit("[all_compact] codex diff omitted lines=" FOLDN); FOLD = 0; FOLDN = 0 }
 }
 
 # §9.4 classification: ANSI sequences removed, trimmed, lower-cased.
