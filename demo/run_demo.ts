@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeModelServer } from '../src/devtools/fake_model_server.js';
-import { createHermeticCodexHome, resolveCodexBinary } from '../src/devtools/hermetic_codex.js';
+import { createHermeticCodexHome, hermeticWrapperEnv } from '../src/devtools/hermetic_codex.js';
 import { runTeammatePayload } from '../src/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,14 +47,7 @@ async function main(): Promise<void> {
   const home = createHermeticCodexHome({ baseUrl: server.baseUrl, modelCatalog: true });
   try {
     writeFileSync(path.join(home.workDir, 'README.md'), '# sample project\n');
-    const env: Record<string, string> = {
-      ...home.env,
-      TARGET_PROJECT_DIR: home.workDir,
-      CODEX_BIN: resolveCodexBinary(),
-      // Containers often lack the user namespaces codex's sandbox needs; the fake model's command is harmless.
-      CODEX_SANDBOX: 'danger-full-access',
-      CODEX_STREAM_VIEW: process.env.CODEX_STREAM_VIEW ?? 'all',
-    };
+    const env = { ...hermeticWrapperEnv(home), CODEX_STREAM_VIEW: process.env.CODEX_STREAM_VIEW ?? 'all' };
 
     banner(`bin/codex-wrapper, live view "${env.CODEX_STREAM_VIEW}" on stderr`);
     const started = Date.now();

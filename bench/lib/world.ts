@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { startFakeModelServer, type FakeModelServer, type FakeModelServerOptions } from '../../src/devtools/fake_model_server.js';
-import { createHermeticCodexHome, resolveCodexBinary, type HermeticCodexHome, type HermeticCodexOptions } from '../../src/devtools/hermetic_codex.js';
+import { createHermeticCodexHome, hermeticWrapperEnv, resolveCodexBinary, type HermeticCodexHome, type HermeticCodexOptions } from '../../src/devtools/hermetic_codex.js';
 
 /** A fake model server plus a hermetic codex home. */
 export interface World {
@@ -27,15 +27,7 @@ export async function startWorld(
   const server = await startFakeModelServer(serverOptions);
   const home = createHermeticCodexHome({ baseUrl: server.baseUrl, modelCatalog: true, parentDir, ...homeOptions });
   const codexBin = resolveCodexBinary();
-  const wrapperEnv: Record<string, string> = {
-    ...home.env,
-    TARGET_PROJECT_DIR: home.workDir,
-    CODEX_BIN: codexBin,
-    // Containers often lack the user namespaces codex's sandbox needs; the scripted command is harmless.
-    CODEX_SANDBOX: 'danger-full-access',
-    CODEX_PROMPT_LOG_PATH: path.join(home.tmpDir, 'prompt.txt'),
-    CODEX_ERROR_LOG_PATH: path.join(home.tmpDir, 'error.log'),
-  };
+  const wrapperEnv = hermeticWrapperEnv(home, codexBin);
   return {
     server,
     home,

@@ -287,3 +287,21 @@ export function resolveCodexLauncher(): string {
 function requireBases(): string[] {
   return [import.meta.url, pathToFileURL(resolve(process.cwd(), 'package.json')).href];
 }
+
+/**
+ * The environment that runs `bin/codex-wrapper` (or the library) against a hermetic home: the
+ * home's env, the work dir as TARGET_PROJECT_DIR, the native codex binary, and the wrapper's
+ * kept files (prompt copy, error log) inside the home's TMPDIR instead of the system /tmp.
+ * `danger-full-access`, because containers often lack the user namespaces codex's sandbox needs
+ * and the fake model's commands are harmless.
+ */
+export function hermeticWrapperEnv(home: HermeticCodexHome, codexBin: string = resolveCodexBinary()): Record<string, string> {
+  return {
+    ...home.env,
+    TARGET_PROJECT_DIR: home.workDir,
+    CODEX_BIN: codexBin,
+    CODEX_SANDBOX: 'danger-full-access',
+    CODEX_PROMPT_LOG_PATH: join(home.tmpDir, 'prompt.txt'),
+    CODEX_ERROR_LOG_PATH: join(home.tmpDir, 'error.log'),
+  };
+}

@@ -23,7 +23,7 @@ afterEach(() => world.close());
 async function rebuildWithChatGpt(expired: boolean): Promise<CodexWorld> {
   await world.close();
   const { startFakeModelServer } = await import('../../src/devtools/fake_model_server.js');
-  const { createHermeticCodexHome, resolveCodexBinary } = await import('../../src/devtools/hermetic_codex.js');
+  const { createHermeticCodexHome, hermeticWrapperEnv } = await import('../../src/devtools/hermetic_codex.js');
   const server = await startFakeModelServer();
   const home = createHermeticCodexHome({ baseUrl: server.baseUrl, modelCatalog: true, chatgptBaseUrl: `${server.url}/backend-api/` });
   auth = makeChatGptAuthJson({ expired });
@@ -32,13 +32,7 @@ async function rebuildWithChatGpt(expired: boolean): Promise<CodexWorld> {
   return {
     server,
     home,
-    env: {
-      ...home.env,
-      TARGET_PROJECT_DIR: home.workDir,
-      CODEX_BIN: resolveCodexBinary(),
-      CODEX_SANDBOX: 'danger-full-access',
-      CODEX_STREAM_LOGS: '0',
-    },
+    env: { ...hermeticWrapperEnv(home), CODEX_STREAM_LOGS: '0' },
     async close() {
       home.cleanup();
       await server.close();

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startFakeModelServer, type FakeModelServer, type FakeModelServerOptions } from '../../src/devtools/fake_model_server.js';
-import { createHermeticCodexHome, resolveCodexBinary, type HermeticCodexHome, type HermeticCodexOptions } from '../../src/devtools/hermetic_codex.js';
+import { createHermeticCodexHome, hermeticWrapperEnv, type HermeticCodexHome, type HermeticCodexOptions } from '../../src/devtools/hermetic_codex.js';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const WRAPPER = path.join(REPO_ROOT, 'bin', 'codex-wrapper');
@@ -62,14 +62,7 @@ export async function startCodexWorld(
 ): Promise<CodexWorld> {
   const server = await startFakeModelServer(serverOptions);
   const home = createHermeticCodexHome({ baseUrl: server.baseUrl, modelCatalog: true, ...homeOptions });
-  const env = {
-    ...home.env,
-    TARGET_PROJECT_DIR: home.workDir,
-    CODEX_BIN: resolveCodexBinary(),
-    CODEX_SANDBOX: 'danger-full-access',
-    CODEX_PROMPT_LOG_PATH: path.join(home.tmpDir, 'prompt.txt'),
-    CODEX_ERROR_LOG_PATH: path.join(home.tmpDir, 'error.log'),
-  };
+  const env = hermeticWrapperEnv(home);
   return {
     server,
     home,
