@@ -3,8 +3,7 @@
  * codex tree is torn down and the process exits 128+N (143/130/129) after cleaning up. A signal
  * that arrives before any run started ends the process at once with that code.
  */
-const CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
-type HandledSignal = keyof typeof CODES;
+import { HANDLED_SIGNALS, signalExitCode, type HandledSignal } from '../infrastructure/process/signals.js';
 
 /** The abort wiring of one CLI invocation. */
 export interface SignalAbort {
@@ -19,10 +18,10 @@ export function installSignalAbort(): SignalAbort {
   const controller = new AbortController();
   let received = false;
   const handlers = new Map<HandledSignal, () => void>();
-  for (const name of Object.keys(CODES) as HandledSignal[]) {
+  for (const name of HANDLED_SIGNALS) {
     const handler = () => {
       received = true;
-      process.exitCode = CODES[name];
+      process.exitCode = signalExitCode(name);
       controller.abort({ signal: name });
     };
     handlers.set(name, handler);

@@ -15,6 +15,15 @@ import { eventProgressMessage, type ProgressReporter } from './progress.js';
 /** Abort reason used when the server itself shuts down (stdin closed, SIGTERM). */
 export const SHUTDOWN_REASON = 'codex-child-mcp is shutting down';
 
+/** The codex logs a child keeps in its directory (names fixed by the art-loop contract). */
+export function codexLogFiles(dir: string): { stdoutLog: string; stderrLog: string; lastMessage: string } {
+  return {
+    stdoutLog: path.join(dir, 'codex_stdout.txt'),
+    stderrLog: path.join(dir, 'codex_stderr.txt'),
+    lastMessage: path.join(dir, 'codex_last_message.md'),
+  };
+}
+
 /** What to run. */
 export interface ChildRunRequest {
   prompt: string;

@@ -10,11 +10,11 @@ import { loadServerConfig } from './config.js';
 import { SHUTDOWN_REASON } from './child_run.js';
 import { loadArtistTemplate } from './prompt_template.js';
 import { createCodexChildServer, SERVER_NAME } from './server.js';
+import { HANDLED_SIGNALS, signalExitCode } from '../infrastructure/process/signals.js';
 
 /** Exit codes of the process. */
 export const MCP_EXIT = { ok: 0, startup: 2 } as const;
 
-const SIGNAL_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 function logLine(line: string): void {
   process.stderr.write(`[${SERVER_NAME}] ${line}\n`);
@@ -62,7 +62,7 @@ export async function main(): Promise<void> {
   };
   process.stdin.once('end', () => stop('stdin closed', MCP_EXIT.ok));
   process.stdin.once('close', () => stop('stdin closed', MCP_EXIT.ok));
-  for (const [name, code] of Object.entries(SIGNAL_CODES)) process.on(name, () => stop(name, code));
+  for (const name of HANDLED_SIGNALS) process.on(name, () => stop(name, signalExitCode(name) as number));
   // A client that vanishes makes stdout writes fail with EPIPE: treat it like a closed stdin.
   process.stdout.on('error', () => stop('stdout closed', MCP_EXIT.ok));
 

@@ -7,7 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureArtifact, judgeArtifact } from './artifact.js';
-import { failureSummary, runChild, type ChildRunDeps, type ChildRunReport } from './child_run.js';
+import { failureSummary, runChild, type ChildRunDeps, type ChildRunReport, codexLogFiles } from './child_run.js';
 import { checkVariantDir, displayPath } from './path_policy.js';
 import { progressReporter, type ProgressExtra } from './progress.js';
 import { artistPromptValues, renderTemplate, type LoadedTemplate } from './prompt_template.js';
@@ -62,11 +62,7 @@ export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: Ar
 
   const vd = checked.resolved;
   const rel = displayPath(vd, config.repoRoot);
-  const logs = {
-    stdoutLog: path.join(vd, 'codex_stdout.txt'),
-    stderrLog: path.join(vd, 'codex_stderr.txt'),
-    lastMessage: path.join(vd, 'codex_last_message.md'),
-  };
+  const logs = codexLogFiles(vd);
   const progress = progressReporter(extra);
   const base = {
     variant_dir: rel,

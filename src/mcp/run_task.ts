@@ -12,7 +12,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { failureSummary, runChild, type ChildRunDeps } from './child_run.js';
+import { failureSummary, runChild, type ChildRunDeps, codexLogFiles } from './child_run.js';
 import { checkWorkspaceDir } from './path_policy.js';
 import { progressReporter } from './progress.js';
 import type { ToolExtra } from './run_artist.js';
@@ -48,11 +48,7 @@ export async function runTaskTool(rawArgs: unknown, extra: ToolExtra, deps: Task
   const workspace = checked.resolved;
   const runsFolder = path.join(workspace, TASK_RUNS_FOLDER);
   const runDir = path.join(runsFolder, newTaskRunId());
-  const logs = {
-    stdoutLog: path.join(runDir, 'codex_stdout.txt'),
-    stderrLog: path.join(runDir, 'codex_stderr.txt'),
-    lastMessage: path.join(runDir, 'codex_last_message.md'),
-  };
+  const logs = codexLogFiles(runDir);
   try {
     await mkdir(runDir, { recursive: true, mode: 0o700 });
     await writeFile(path.join(runsFolder, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);

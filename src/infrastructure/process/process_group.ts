@@ -29,25 +29,39 @@ export function groupAlive(pgid: number): boolean {
   return process.platform === 'linux' ? liveMembersOnLinux(pgid) : true;
 }
 
-function liveMembersOnLinux(pgid: number): boolean {
+/** One row of /proc/<pid>/stat: what the group and tree walks need. */
+interface ProcessRow {
+  pid: number;
+  state: string;
+  ppid: number;
+  pgrp: number;
+}
+
+/** Every process of the system from /proc (Linux only; [] when /proc cannot be read). */
+function readProcessTable(): ProcessRow[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return true;
+    return [];
   }
+  const rows: ProcessRow[] = [];
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       // Fields after the command name: state, ppid, pgrp, …
-      const [state, , group] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      if (Number(group) === pgid && state !== 'Z' && state !== 'X') return true;
+      const [state = '', ppid, pgrp] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      rows.push({ pid: Number(entry), state, ppid: Number(ppid), pgrp: Number(pgrp) });
     } catch {
       // the process ended while we looked
     }
   }
-  return false;
+  return rows;
+}
+
+function liveMembersOnLinux(pgid: number): boolean {
+  return readProcessTable().some((row) => row.pgrp === pgid && row.state !== 'Z' && row.state !== 'X');
 }
 
 // Unref'd: a grace timer that lost its race must not keep the process alive after the work is done.
@@ -60,35 +74,14 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export function descendantGroups(root: number): number[] {
   if (process.platform !== 'linux') return [];
-  const children = new Map<number, number[]>();
-  const groups = new Map<number, number>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  for (const entry of entries) {
-    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      const pid = Number(entry);
-      groups.set(pid, Number(pgrp));
-      const list = children.get(Number(ppid)) ?? [];
-      list.push(pid);
-      children.set(Number(ppid), list);
-    } catch {
-      // ended while we looked
-    }
-  }
+  const children = new Map<number, ProcessRow[]>();
+  for (const row of readProcessTable()) children.set(row.ppid, [...(children.get(row.ppid) ?? []), row]);
   const found = new Set<number>();
   const queue = [...(children.get(root) ?? [])];
   while (queue.length > 0) {
-    const pid = queue.pop() as number;
-    const group = groups.get(pid);
-    if (group !== undefined && group !== root) found.add(group);
-    queue.push(...(children.get(pid) ?? []));
+    const row = queue.pop() as ProcessRow;
+    if (row.pgrp !== root) found.add(row.pgrp);
+    queue.push(...(children.get(row.pid) ?? []));
   }
   return [...found];
 }

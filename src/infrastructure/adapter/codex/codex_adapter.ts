@@ -4,10 +4,11 @@
  * generic tool) starts at snapshot. Expected failures come back as {@link CodexChildError} values
  * with the exit code the drop-in CLI uses; nothing here throws for them.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { childError, CodexChildError } from '../../../domain/errors.js';
+import { isHandledSignal, signalExitCode } from '../../process/signals.js';
 import { codexNotFoundError, resolveCodexBin } from './codex_binary.js';
 import { followLines } from './event_follower.js';
 import { EventAccumulator, summarizeEventFile, type CodexCommand, type CodexEventSummary, type CodexFileChange, type CodexUsage } from './codex_events.js';
@@ -91,9 +92,6 @@ export type CodexRunOutcome =
   | { ok: false; error: CodexChildError; facts: CodexRunFacts | null };
 
 const failure = (error: CodexChildError, facts: CodexRunFacts | null = null): CodexRunOutcome => ({ ok: false, error, facts });
-
-/** The V661 wording of a library/CLI signal: SIGTERM → 143 and so on. */
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 interface ResolvedSettings {
   env: EnvRecord;
@@ -232,7 +230,8 @@ async function executeAndVerify(
     await refresh?.done();
     await follower?.stop();
   });
-  const events = await summarizeEventFile(paths.stdoutLog);
+  // A follower has already read every line once; otherwise read the log now.
+  const events = follower ? follower.summary : await summarizeEventFile(paths.stdoutLog);
   const facts = runFacts(events, run.durationMs, options.logDir !== undefined || options.logFiles !== undefined ? paths : null);
   const lastMessage = run.stdout;
 
@@ -284,12 +283,14 @@ async function executeAndVerify(
   };
 }
 
+/** Follows the event log live; after `stop()` its `summary` covers the whole log. */
 function followEvents(file: string, onEvent: (event: Record<string, unknown>) => void) {
   const accumulator = new EventAccumulator();
-  return followLines(file, (line) => {
+  const lines = followLines(file, (line) => {
     const event = accumulator.push(line);
     if (event) onEvent(event);
   });
+  return { summary: accumulator.summary, stop: () => lines.stop() };
 }
 
 function runFacts(events: CodexEventSummary, durationMs: number, logs: ExecutorPaths | null): CodexRunFacts {
@@ -307,18 +308,13 @@ function runFacts(events: CodexEventSummary, durationMs: number, logs: ExecutorP
 /** An abort whose reason names a signal (`{ signal: 'SIGTERM' }`) is the wrapper being interrupted. */
 function cancelledError(reason: unknown, executorExitCode: number): CodexChildError {
   const signal = (reason as { signal?: string } | undefined)?.signal;
-  if (signal && SIGNALS[signal] !== undefined) {
+  if (isHandledSignal(signal)) {
     return childError({
       reason: 'interrupted',
-      exitCode: 128 + (SIGNALS[signal] as number),
+      exitCode: signalExitCode(signal) as number,
       message: `codex_wrapper interrupted by ${signal}; codex's process group was terminated`,
       details: { signal, executorExitCode },
     });
   }
   return childError({ reason: 'cancelled', exitCode: 130, message: 'codex run cancelled; its process group was terminated', details: { executorExitCode } });
-}
-
-/** Reads a file as UTF-8, or '' when it is missing (helper for callers that keep logs). */
-export async function readOptional(file: string): Promise<string> {
-  return readFile(file, 'utf8').catch(() => '');
 }

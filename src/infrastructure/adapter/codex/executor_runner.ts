@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream';
 import { execa } from 'execa';
 import { executorScriptPath } from '../../package_paths.js';
 import { terminateGroup } from '../../process/process_group.js';
+import { signalExitCode } from '../../process/signals.js';
 
 /** Where the live stream view goes: our stderr, nowhere, or a stream of the caller's. */
 export type DisplayTarget = 'inherit' | 'ignore' | Writable;
@@ -61,8 +62,6 @@ export interface ExecutorRunResult {
   spawnFailed: boolean;
   spawnError?: string;
 }
-
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13, SIGQUIT: 3, SIGABRT: 6 };
 
 function executorEnv(options: ExecutorRunOptions, graceMs: number): Record<string, string> {
   const env: Record<string, string> = {};
@@ -141,7 +140,7 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
       typeof result.exitCode === 'number'
         ? result.exitCode
         : result.signal
-          ? 128 + (SIGNAL_NUMBERS[result.signal] ?? 0)
+          ? (signalExitCode(result.signal) ?? 128)
           : 1;
     const spawnFailed = result.failed && result.exitCode === undefined && !result.signal;
     return {

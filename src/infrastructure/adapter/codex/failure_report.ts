@@ -3,22 +3,22 @@
  * executor's stream log. Only the tail of the log is read, so a 50 MB log costs no memory.
  */
 import { copyFile, stat } from 'node:fs/promises';
-import { readTailText as readTailBytes } from '../../fs/file_reads.js';
+import { readTailText } from '../../fs/file_reads.js';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 
 /** How much of the end of the stream log is read for tails and previews. */
 const TAIL_READ_BYTES = 1024 * 1024;
 
-/** The last `count` lines of a file (like `tail -n`), read from its last MiB. Missing file → []. */
-export async function readTailLines(file: string, count: number): Promise<string[]> {
-  const text = await readTailText(file);
+/** The last `count` lines of a text (like `tail -n`); the final newline ends a line. */
+function tailOf(text: string, count: number): string[] {
   const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop(); // the final newline ends a line, it does not start one
+  if (lines.at(-1) === '') lines.pop();
   return lines.slice(-count);
 }
 
-function readTailText(file: string): Promise<string> {
-  return readTailBytes(file, TAIL_READ_BYTES);
+/** The last `count` lines of a file (like `tail -n`), read from its last MiB. Missing file → []. */
+export async function readTailLines(file: string, count: number): Promise<string[]> {
+  return tailOf(await readTailText(file, TAIL_READ_BYTES), count);
 }
 
 /** Cuts UTF-8 text to at most `maxBytes` bytes without splitting a character (deviation §13 o). */
@@ -57,8 +57,8 @@ export async function codexFailureError(context: FailureContext): Promise<CodexC
   const details = { codexExitCode: exitCode, ...context.details };
   if ((await fileSize(context.streamLogPath)) > 0) {
     await copyFile(context.streamLogPath, context.errorLogPath).catch(() => undefined); // errors ignored, as V661
-    const tail = await readTailLines(context.streamLogPath, 80);
-    const text = await readTailText(context.streamLogPath);
+    const text = await readTailText(context.streamLogPath, TAIL_READ_BYTES); // read once: tail and preview
+    const tail = tailOf(text, 80);
     const preview = previewLines(tail.slice(-60), text.endsWith('\n'));
     return childError({
       reason: 'codex_failed',
