@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 
 import fc from 'fast-check';
@@ -15,11 +15,9 @@ import {
   sanitizeProgressText,
 } from '../../src/infrastructure/adapter/codex/prompt_builder.js';
 import type { EnvRecord } from '../../src/infrastructure/adapter/codex/python/py_format.js';
-import { parsePyJson } from '../../src/infrastructure/adapter/codex/python/py_json.js';
+import { hasPython, py } from '../support/python.js';
 import { cpLength } from '../../src/infrastructure/adapter/codex/python/py_text.js';
-import type { PyValue } from '../../src/infrastructure/adapter/codex/python/py_value.js';
 
-const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 /** A validated payload from JSON text. */
 function payload(json: string): TeammatePayload {
@@ -34,13 +32,6 @@ function prompt(json: string, env: EnvRecord = {}): string {
   const mode = checkMode(p);
   if (mode instanceof CodexChildError) throw new Error(mode.message);
   return buildPrompt(p, mode, env);
-}
-
-/** A PyValue from JSON text. */
-function py(text: string): PyValue {
-  const result = parsePyJson(text);
-  if (!result.ok) throw new Error(result.message);
-  return result.value;
 }
 
 /** SHA-256 hex and byte length of the UTF-8 prompt. */

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,8 +10,8 @@ import {
   pyFormatFixed,
   readPyIntEnv,
 } from '../../src/infrastructure/adapter/codex/python/py_format.js';
+import { hasPython } from '../support/python.js';
 
-const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 /** The big-endian hex of a double's bits, to hand exact values to python3. */
 function doubleHex(x: number): string {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parsePyJson, PY_JSON_MAX_DEPTH } from '../../src/infrastructure/adapter/codex/python/py_json.js';
 import { pyRepr } from '../../src/infrastructure/adapter/codex/python/py_render.js';
 import type { PyValue } from '../../src/infrastructure/adapter/codex/python/py_value.js';
+import { hasPython } from '../support/python.js';
 
-const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 /** Parses and returns the value, failing the test on a parse error. */
 function ok(text: string): PyValue {

@@ -1,9 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { parsePyJson } from '../../src/infrastructure/adapter/codex/python/py_json.js';
 import {
   pyFloatRepr,
   pyOr,
@@ -13,16 +12,8 @@ import {
   pyStrRepr,
   pyTruthy,
 } from '../../src/infrastructure/adapter/codex/python/py_render.js';
-import type { PyValue } from '../../src/infrastructure/adapter/codex/python/py_value.js';
+import { hasPython, py } from '../support/python.js';
 
-const hasPython = spawnSync('python3', ['--version']).status === 0;
-
-/** A PyValue from JSON text (Python semantics). */
-function py(text: string): PyValue {
-  const result = parsePyJson(text);
-  if (!result.ok) throw new Error(result.message);
-  return result.value;
-}
 
 /** The big-endian hex of a double's bits, to hand exact values to python3. */
 function doubleHex(x: number): string {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 
 import { describe, expect, it } from 'vitest';
 
@@ -16,8 +16,8 @@ import {
   PY_WHITESPACE_CLASS,
   splitlines,
 } from '../../src/infrastructure/adapter/codex/python/py_text.js';
+import { hasPython } from '../support/python.js';
 
-const hasPython = spawnSync('python3', ['--version']).status === 0;
 
 /** The whitespace set of contract §4.4. */
 const PY_SPACES = [
