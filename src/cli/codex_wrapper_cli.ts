@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { runTeammatePayload } from '../infrastructure/adapter/codex/codex_adapter.js';
+import { decideCompat } from '../infrastructure/adapter/codex/compat_mode.js';
 import { MAX_PAYLOAD_BYTES } from '../infrastructure/adapter/codex/payload_validator.js';
 import { readStdinCapped } from './read_stdin.js';
 import { installSignalAbort } from './signal_abort.js';
@@ -28,7 +29,12 @@ export async function main(options: WrapperMainOptions): Promise<void> {
     const stdin = await readStdinCapped(process.stdin, MAX_PAYLOAD_BYTES).catch(() => Buffer.alloc(0));
     signals.signal.removeEventListener('abort', stopReading);
     if (signals.received) return; // a signal during the read: no run yet, exit code already set
+    // RESULT_PHASE / CODEX_WRAPPER_COMPAT → the library's typed choice (agent-dock-head-contract.md §2).
+    const compat = decideCompat(process.env);
+    if (compat.warning !== null) writeStderr([compat.warning]);
     const outcome = await runTeammatePayload(stdin, {
+      compat: compat.mode,
+      ...(compat.resultPhase !== undefined ? { resultPhase: compat.resultPhase } : {}),
       defaultProjectDir: path.dirname(path.resolve(options.entryScript)),
       display: 'inherit',
       signal: signals.signal,

@@ -21,6 +21,8 @@ import { buildPrompt } from './prompt_builder.js';
 import { envValue, type EnvRecord } from './python/py_format.js';
 import { prepareIsolatedRun, type IsolatedRun } from './isolation/isolated_run.js';
 import { fallbackResultText, parseResultBlock, verifyChangedFiles, type ParsedResult } from './result_parser.js';
+import { decideCompat, viewEnvOverrides, type CompatDecision, type CompatMode } from './compat_mode.js';
+import { phaseFallbackResult } from './phase_fallback.js';
 
 /** Options shared by {@link runTeammatePayload} and {@link runCodexPrompt}. */
 export interface CodexRunOptions {
@@ -55,6 +57,19 @@ export interface CodexRunOptions {
   runDir?: string;
   /** Receives diagnostic lines (debug mode); default: none. */
   log?: (line: string) => void;
+  /**
+   * Which contract a teammate payload follows ({@link runTeammatePayload} only): `v661`, or
+   * `agent-dock-head` (agent-dock a26eb88: phase-aware prompts, 5-line results in decision phases,
+   * the phase-driven fallback, `CODEX_STREAM_EXEC_KEEP_LINES`). Default from `env`: HEAD when
+   * `RESULT_PHASE` is non-empty or `CODEX_WRAPPER_COMPAT=agent-dock-head`, else V661.
+   */
+  compat?: CompatMode;
+  /**
+   * The result phase of the call (`implement`, `review`, `spec_check`, `test`; default
+   * `env.RESULT_PHASE`). In HEAD mode it drives the fallback and the strict parse; setting it
+   * selects HEAD mode unless `compat` says otherwise.
+   */
+  resultPhase?: string;
 }
 
 /** Facts about a run that are known whether it succeeded or not. */
@@ -128,8 +143,13 @@ export async function runTeammatePayload(stdin: Uint8Array | string, options: Co
   }
   const mode = checkMode(payload);
   if (mode instanceof CodexChildError) return failure(mode);
-  return runWithSettings(buildPrompt(payload, mode, settings.env), settings, options, mode);
+  const compat = decideCompat(settings.env, options);
+  if (compat.warning !== null) options.log?.(compat.warning);
+  return runWithSettings(buildPrompt(payload, mode, settings.env, compat.mode), settings, options, mode, compat);
 }
+
+/** Ready prompts have no payload contract: V661's fallback and view. */
+const PLAIN_PROMPT: CompatDecision = { mode: 'v661', resultPhase: undefined, warning: null };
 
 /**
  * Runs a ready prompt through the same executor, snapshot and verification (no payload rules).
@@ -138,7 +158,7 @@ export async function runTeammatePayload(stdin: Uint8Array | string, options: Co
 export async function runCodexPrompt(prompt: string, options: CodexRunOptions = {}): Promise<CodexRunOutcome> {
   const settings = await resolveSettings(options);
   if (settings instanceof CodexChildError) return failure(settings);
-  return runWithSettings(prompt, settings, options, null);
+  return runWithSettings(prompt, settings, options, null, PLAIN_PROMPT);
 }
 
 async function isDirectory(dir: string): Promise<boolean> {
@@ -159,6 +179,7 @@ async function runWithSettings(
   settings: ResolvedSettings,
   options: CodexRunOptions,
   mode: PromptMode | null,
+  compat: CompatDecision,
 ): Promise<CodexRunOutcome> {
   const projectDir = path.resolve(settings.cwd, settings.projectDir);
   if (!(await isDirectory(projectDir))) {
@@ -187,7 +208,7 @@ async function runWithSettings(
   const tempRoot = isolation?.tmpDir ?? os.tmpdir();
   const workDir = ownLogDir ? await mkdtemp(path.join(tempRoot, 'codex-child-')) : path.resolve(options.logDir as string);
   try {
-    return await executeAndVerify(prompt, settings, options, mode, workDir, projectDir, isolation);
+    return await executeAndVerify(prompt, settings, options, mode, compat, workDir, projectDir, isolation);
   } finally {
     if (ownLogDir) await rm(workDir, { recursive: true, force: true });
   }
@@ -198,6 +219,7 @@ async function executeAndVerify(
   settings: ResolvedSettings,
   options: CodexRunOptions,
   mode: PromptMode | null,
+  compat: CompatDecision,
   workDir: string,
   projectDir: string,
   isolation: IsolatedRun | null,
@@ -218,7 +240,7 @@ async function executeAndVerify(
   const startedAt = Date.now();
   const run = await runExecutor({
     prompt,
-    env: { ...settings.env, TARGET_PROJECT_DIR: settings.projectDir, ...isolation?.envOverrides, ...options.envOverrides },
+    env: { ...settings.env, ...viewEnvOverrides(compat, settings.env), TARGET_PROJECT_DIR: settings.projectDir, ...isolation?.envOverrides, ...options.envOverrides },
     paths,
     workDir,
     extraArgs: [...(isolation?.extraArgs ?? []), ...(options.extraCodexArgs ?? [])],
@@ -259,10 +281,9 @@ async function executeAndVerify(
   let outputBytes = lastMessage;
   let fromFallback = false;
   if (outputBytes.length === 0) {
-    const sources = events.jsonEvents > 0 ? events.agentMessages : await readTailLines(paths.streamLog, 100_000);
-    const rebuilt = fallbackResultText(sources);
-    if (rebuilt === null) return failure(await emptyOutputError(paths.streamLog, { threadId: events.threadId }), facts);
-    outputBytes = Buffer.from(rebuilt, 'utf8');
+    const rebuilt = await rebuildResult(events, paths.streamLog, compat);
+    if (!rebuilt.ok) return failure(await emptyOutputError(paths.streamLog, { threadId: events.threadId }, rebuilt.diagnostics), facts);
+    outputBytes = Buffer.from(rebuilt.text, 'utf8');
     fromFallback = true;
   }
 
@@ -274,13 +295,32 @@ async function executeAndVerify(
   }
 
   const output = outputBytes.toString('utf8');
-  const result = parseResultBlock(output);
+  const result = parseResultBlock(output, compat.resultPhase !== undefined ? { resultPhase: compat.resultPhase } : {});
   const warnings =
     result.block && mode !== 'plan' ? await verifyChangedFiles(result.block.changedFiles, events.fileChanges, projectDir, startedAt) : [];
   return {
     ok: true,
     value: { ...facts, output, outputBytes, fromFallback, result, warnings, codexWarnings: events.warnings },
   };
+}
+
+/**
+ * The fallback when codex wrote no last message, from the agent messages (the stream log only when
+ * no JSON event was parsed): V661's key-by-key rebuild, or in HEAD mode the phase-driven block.
+ */
+async function rebuildResult(
+  events: CodexEventSummary,
+  streamLog: string,
+  compat: CompatDecision,
+): Promise<{ ok: true; text: string } | { ok: false; diagnostics: string[] }> {
+  const sources = events.jsonEvents > 0 ? events.agentMessages : await readTailLines(streamLog, 100_000);
+  if (compat.mode === 'v661') {
+    const text = fallbackResultText(sources);
+    return text === null ? { ok: false, diagnostics: [] } : { ok: true, text };
+  }
+  // HEAD reads a block within one message; the stream log is one text.
+  const found = phaseFallbackResult(events.jsonEvents > 0 ? sources : [sources.join('\n')], compat.resultPhase);
+  return found.ok ? found : { ok: false, diagnostics: [found.line] };
 }
 
 /** Follows the event log live; after `stop()` its `summary` covers the whole log. */

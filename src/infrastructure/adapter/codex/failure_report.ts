@@ -75,12 +75,16 @@ export async function codexFailureError(context: FailureContext): Promise<CodexC
   return childError({ reason: 'codex_failed', exitCode, message: base, details });
 }
 
-/** The empty-output report (§12.2 row 13): exit 3, then the last 40 stream lines if any. */
-export async function emptyOutputError(streamLogPath: string, details: Record<string, unknown> = {}): Promise<CodexChildError> {
+/**
+ * The empty-output report (§12.2 row 13): exit 3, then the last 40 stream lines if any.
+ * `diagnostics` are printed before it (agent-dock HEAD's fallback says why it found no block).
+ */
+export async function emptyOutputError(streamLogPath: string, details: Record<string, unknown> = {}, diagnostics: readonly string[] = []): Promise<CodexChildError> {
   const tail = await readTailLines(streamLogPath, 40);
   return childError({
     reason: 'empty_output',
     exitCode: 3,
+    diagnostics,
     message: 'codex returned empty output',
     trailer: tail.length > 0 ? ['last stream lines:', ...tail] : [],
     details,

@@ -19,8 +19,9 @@ export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 export type PromptMode = 'plan' | 'execute';
 
 /**
- * The `task` fields V661 reads, as raw Python values; `undefined` = key absent (Python's
- * `dict.get` → `None`). Every other key of the task record is ignored.
+ * The `task` fields the prompts read, as raw Python values; `undefined` = key absent (Python's
+ * `dict.get` → `None`). V661 reads the first seven; the phase fields matter only in agent-dock
+ * HEAD mode (agent-dock-head-contract.md §4.2). Every other key of the task record is ignored.
  */
 export interface TaskFields {
   readonly id: PyValue | undefined;
@@ -30,6 +31,12 @@ export interface TaskFields {
   readonly dependsOn: PyValue | undefined;
   readonly requiresPlan: PyValue | undefined;
   readonly progressLog: PyValue | undefined;
+  /** `task.current_phase` (HEAD mode only). */
+  readonly currentPhase: PyValue | undefined;
+  /** `task.current_phase_index` (HEAD mode only). */
+  readonly currentPhaseIndex: PyValue | undefined;
+  /** `task.persona_policy` (HEAD mode only). */
+  readonly personaPolicy: PyValue | undefined;
 }
 
 /** A payload that passed rows 2–7 of §12.2. */
@@ -69,6 +76,9 @@ const taskSchema = pyDictSchema.transform(
     dependsOn: task.entries.get('depends_on'),
     requiresPlan: task.entries.get('requires_plan'),
     progressLog: task.entries.get('progress_log'),
+    currentPhase: task.entries.get('current_phase'),
+    currentPhaseIndex: task.entries.get('current_phase_index'),
+    personaPolicy: task.entries.get('persona_policy'),
   }),
 );
 

@@ -1,9 +1,12 @@
 /**
  * The plan and execute prompts (contract §6), byte-identical to V661's Python: values rendered
  * with Python `str()`, lengths and cuts in code points, limits from the environment through
- * Python `int()` + clamp. Lines are joined with `\n`; there is no trailing newline.
+ * Python `int()` + clamp. Lines are joined with `\n`; there is no trailing newline. The fixed lines
+ * of each contract (V661, agent-dock HEAD) are data in `prompt_templates`.
  */
-import { RESULT_KEYS, RESULT_PLACEHOLDERS } from './result_parser.js';
+import type { CompatMode } from './compat_mode.js';
+import { promptTemplates, type ExecuteTemplate, type PlanTemplate } from './prompt_templates.js';
+import { isDecisionPhase, payloadPhase } from './task_phase.js';
 import type { PromptMode, TaskFields, TeammatePayload } from './payload_validator.js';
 import type { EnvRecord, IntEnvSpec } from './python/py_format.js';
 import { formatFixed3, readPyIntEnv } from './python/py_format.js';
@@ -113,8 +116,8 @@ function taskLines(task: TaskFields): string[] {
   ];
 }
 
-/** The plan prompt (§6.1); no progress log, no cap. */
-function planPrompt(teammate: string, task: TaskFields): string {
+/** The plan prompt (§6.1, HEAD §3); no progress log, no cap. */
+function planPrompt(teammate: string, task: TaskFields, template: PlanTemplate): string {
   return [
     `You are implementation teammate ${teammate}.`,
     'Create only the execution plan for this task.',
@@ -122,22 +125,14 @@ function planPrompt(teammate: string, task: TaskFields): string {
     ...taskLines(task),
     '',
     'Constraints:',
-    '- Do not propose edits outside target_paths',
-    '- Do not read/reference/edit .env or .env.*',
-    '- Keep steps short and concrete',
-    '- Include local verification commands at the end',
+    ...template.constraints,
     '',
-    'Output format:',
-    '1) Acceptance criteria',
-    '2) Implementation steps',
-    '3) Files to edit',
-    '4) Local checks',
-    'Keep total output within 12 lines.',
+    ...template.output,
   ].join('\n');
 }
 
-/** The execute prompt (§6.2) with its progress block (§6.3) and whole-prompt cap (§6.4). */
-function executePrompt(teammate: string, task: TaskFields, env: EnvRecord): string {
+/** The execute prompt (§6.2, HEAD §4.1) with its progress block (§6.3) and whole-prompt cap (§6.4). */
+function executePrompt(teammate: string, task: TaskFields, env: EnvRecord, template: ExecuteTemplate): string {
   const log = pyOr(task.progressLog, emptyList());
   let count = 0;
   let recent = '(none)';
@@ -156,31 +151,32 @@ function executePrompt(teammate: string, task: TaskFields, env: EnvRecord): stri
     recent,
     '',
     'Constraints:',
-    '- Do not edit outside target_paths',
-    '- Do not read/reference/edit .env or .env.*',
-    '- Run required local checks',
-    '- If failed, provide a short root cause',
-    '',
-    'Final output must be exactly these 4 lines:',
-    // The placeholder lines the result parser refuses to take for an answer (§13 d).
-    ...RESULT_KEYS.map((key) => `${key}: ${RESULT_PLACEHOLDERS[key]}`),
+    ...template.constraints,
+    ...Array<string>(template.gap).fill(''),
+    ...template.output,
   ].join('\n');
   const max = readPyIntEnv(env, 'CODEX_PROMPT_MAX_CHARS', PROMPT_MAX_CHARS);
   return cpLength(prompt) > max ? cpSlice(prompt, 0, max - 60) + TRUNCATION_MARK : prompt;
 }
 
 /**
- * Builds the prompt V661 would send for `mode` (already checked, see `checkMode`).
+ * Builds the prompt for `mode` (already checked, see `checkMode`): V661's, or with
+ * `compat: 'agent-dock-head'` agent-dock HEAD's, whose execute prompt follows the payload phase
+ * (HEAD §4.2; never `RESULT_PHASE`).
  *
  * The result may contain lone surrogates (from `\ud800`-style escapes), which V661 could not
  * print; encode it with `Buffer.from(prompt, 'utf8')`, which writes U+FFFD for them (§4.3).
  *
  * @param env the environment; only `CODEX_PROGRESS_RECENT_*` and `CODEX_PROMPT_MAX_CHARS` are
  *   read, and only in execute mode.
+ * @param compat which contract's templates to use (default V661).
  */
-export function buildPrompt(payload: TeammatePayload, mode: PromptMode, env: EnvRecord): string {
+export function buildPrompt(payload: TeammatePayload, mode: PromptMode, env: EnvRecord, compat: CompatMode = 'v661'): string {
   const teammate = pyStrOr(payload.teammateId, 'teammate');
-  const prompt = mode === 'plan' ? planPrompt(teammate, payload.task) : executePrompt(teammate, payload.task, env);
+  const templates = promptTemplates(compat);
+  // V661's templates are the same for both kinds, so the phase only matters in HEAD mode.
+  const kind = mode === 'execute' && isDecisionPhase(payloadPhase(payload.task)) ? 'decision' : 'work';
+  const prompt = mode === 'plan' ? planPrompt(teammate, payload.task, templates.plan) : executePrompt(teammate, payload.task, env, templates.execute[kind]);
   // V661 captured the prompt with bash's `$(…)`, which drops NUL bytes before codex sees them.
   return prompt.includes('\0') ? prompt.replaceAll('\0', '') : prompt;
 }
