@@ -28,8 +28,10 @@ export const RESULT_PLACEHOLDERS: Readonly<Record<ResultKey, string>> = {
 /** A decision phase's verdict (agent-dock HEAD). */
 export type PhaseJudgment = 'pass' | 'changes_required' | 'blocked';
 
-/** The execute prompt's fifth line in decision phases (HEAD §4.1); its value is no answer. */
-export const JUDGMENT_PLACEHOLDER_LINE = 'JUDGMENT: pass|changes_required|blocked';
+/** The execute prompt's JUDGMENT placeholder (HEAD §4.1); that value is no answer. */
+export const JUDGMENT_PLACEHOLDER = 'pass|changes_required|blocked';
+/** The execute prompt's fifth line in decision phases. */
+export const JUDGMENT_PLACEHOLDER_LINE = `JUDGMENT: ${JUDGMENT_PLACEHOLDER}`;
 
 const JUDGMENT_ALIASES: ReadonlyMap<string, PhaseJudgment> = new Map([
   ['pass', 'pass'],
@@ -142,7 +144,7 @@ function judgeJudgment(raw: string | undefined, phase: string | undefined): { ju
   if (raw === undefined) return { judgment: null, issue: required ? `missing JUDGMENT line (required in the ${decisionPhase} phase)` : null, fatal: required };
   const judgment = normalizeJudgment(raw);
   if (judgment !== null) return { judgment, issue: null, fatal: false };
-  const issue = `JUDGMENT ${raw}` === JUDGMENT_PLACEHOLDER_LINE ? `JUDGMENT is the prompt's placeholder "${raw}"` : `JUDGMENT must be pass, changes_required or blocked, got "${raw}"`;
+  const issue = raw === JUDGMENT_PLACEHOLDER ? `JUDGMENT is the prompt's placeholder "${raw}"` : `JUDGMENT must be pass, changes_required or blocked, got "${raw}"`;
   return { judgment: null, issue, fatal: required };
 }
 
