@@ -11,7 +11,10 @@ export { runTeammatePayload, runCodexPrompt } from './infrastructure/adapter/cod
 export type { CodexRunOptions, CodexRunOutcome, CodexRunSuccess, CodexRunFacts } from './infrastructure/adapter/codex/codex_adapter.js';
 export type { DisplayTarget, ExecutorPaths } from './infrastructure/adapter/codex/executor_runner.js';
 export { parseResultBlock, fallbackResultText, RESULT_PLACEHOLDERS } from './infrastructure/adapter/codex/result_parser.js';
-export type { ParsedResult, ResultBlock } from './infrastructure/adapter/codex/result_parser.js';
+export type { ParsedResult, ResultBlock, ParseResultOptions, PhaseJudgment } from './infrastructure/adapter/codex/result_parser.js';
+export { decideCompat } from './infrastructure/adapter/codex/compat_mode.js';
+export type { CompatMode, CompatDecision } from './infrastructure/adapter/codex/compat_mode.js';
+export type { TaskPhase } from './infrastructure/adapter/codex/task_phase.js';
 export { summarizeEventFile, summarizeEventText, tokensUsed } from './infrastructure/adapter/codex/codex_events.js';
 export type { CodexEventSummary, CodexUsage, CodexFileChange, CodexCommand } from './infrastructure/adapter/codex/codex_events.js';
 export { validatePayload, checkMode, MAX_PAYLOAD_BYTES } from './infrastructure/adapter/codex/payload_validator.js';

@@ -106,6 +106,14 @@ describe('decision-phase fallback (codex writes an empty last message)', () => {
     expect(run.stderr.split('\n').slice(0, 2)).toEqual(['missing or invalid RESULT_PHASE', 'codex returned empty output']);
   });
 
+  it('CODEX_WRAPPER_COMPAT=agent-dock-head without RESULT_PHASE: the fallback never yields a result (§6.1)', async () => {
+    const run = await runWrapper(withScenario(G3_PAYLOAD, 'g6_bogus'), { ...quiet(), CODEX_WRAPPER_COMPAT: 'agent-dock-head' });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n').slice(0, 2)).toEqual(['missing or invalid RESULT_PHASE', 'codex returned empty output']);
+    expect(promptReceived('g6_bogus')).toBe(expectedPrompt(withScenario(G3_PAYLOAD, 'g6_bogus'), 'agent-dock-head'));
+  });
+
   it('G6: a non-empty last message is printed verbatim whatever RESULT_PHASE says (§5)', async () => {
     const run = await runWrapper(withScenario(G3_PAYLOAD, 'five_lines'), { ...quiet(), RESULT_PHASE: 'bogus' });
     expect(run.code).toBe(0);
