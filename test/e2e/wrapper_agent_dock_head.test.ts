@@ -12,7 +12,7 @@ import { checkMode, validatePayload } from '../../src/infrastructure/adapter/cod
 import { buildPrompt } from '../../src/infrastructure/adapter/codex/prompt_builder.js';
 import { runTeammatePayload } from '../../src/infrastructure/adapter/codex/codex_adapter.js';
 import { G1_PAYLOAD, G2_PAYLOAD, G3_PAYLOAD } from '../support/head_goldens.js';
-import { runWrapper, startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
+import { REPO_ROOT, runWrapper, startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
 
 let world: CodexWorld;
 
@@ -212,5 +212,14 @@ describe('library API: typed compat and resultPhase options', () => {
     expect(outcome.error.reason).toBe('empty_output');
     expect(outcome.error.exitCode).toBe(3);
     expect(outcome.error.stderrLines.slice(0, 2)).toEqual(['result block not found', 'codex returned empty output']);
+  });
+
+  it('with no JSON event at all the stream log is the source, read as one text', async () => {
+    // The recording fake prints plain text instead of events and leaves the last message empty.
+    const plain = path.join(world.home.tmpDir, 'plain_stdout.txt');
+    writeFileSync(plain, 'Working.\nRESULT: completed\nSUMMARY: checked\nCHANGED_FILES: -\nCHECKS: cat a\nJUDGMENT: Blocked\n');
+    const env = { ...quiet(), CODEX_BIN: path.join(REPO_ROOT, 'test/support/fake_codex.sh'), FAKE_CODEX_JSONL: plain, FAKE_CODEX_LAST_MESSAGE: '' };
+    const outcome = await runTeammatePayload(G2_PAYLOAD, { env, display: 'ignore', resultPhase: 'review' });
+    expect(outcome.ok ? outcome.value.output : outcome.error.stderrLines).toBe('RESULT: completed\nSUMMARY: checked\nCHANGED_FILES: (none)\nCHECKS: cat a\nJUDGMENT: blocked');
   });
 });
