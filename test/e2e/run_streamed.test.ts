@@ -174,6 +174,15 @@ describe('runStreamed with a replayed stream', () => {
     expect(outcome.ok && outcome.value.threadId).toBe('t-1');
   });
 
+  it('keeps the events for a reader that awaits the outcome first', async () => {
+    const f = replayEnv(['{"type":"thread.started","thread_id":"t-3"}', '{"type":"turn.started"}', '{"type":"turn.completed","usage":{}}']);
+    const { events, result } = runStreamed({ prompt: 'anything' }, { env: f.env, display: 'ignore' });
+    expect((await result).ok).toBe(true);
+    const types: string[] = [];
+    for await (const event of events) types.push(event.type);
+    expect(types).toEqual(['thread.started', 'turn.started', 'turn.completed']);
+  });
+
   it('return() before the first read still aborts the run and waits for its tree to be gone', async () => {
     const f = replayEnv(['{"type":"thread.started","thread_id":"t-2"}'], { FAKE_CODEX_SLEEP: '30' });
     const { events, result } = runStreamed({ payload: executePayload('unused') }, { env: f.env, display: 'ignore', killGraceMs: 1000 });

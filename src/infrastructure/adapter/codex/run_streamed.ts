@@ -42,7 +42,7 @@ export function runStreamed(input: StreamedRunInput, options: StreamedRunOptions
   );
   result.then(
     () => channel.end(null),
-    (error: unknown) => channel.end(error),
+    (error: unknown) => channel.end({ error }),
   );
   const settled = result.then(
     () => undefined,
@@ -94,10 +94,10 @@ class EventChannel {
   }
 
   /** The run is over; an unexpected error is handed to the reader once, after the buffered events. */
-  end(error: unknown): void {
+  end(failure: { error: unknown } | null): void {
     if (this.ended) return;
     this.ended = true;
-    if (error !== null && !this.closed) this.failure = { error };
+    if (!this.closed) this.failure = failure;
     for (const reader of this.waiting.splice(0)) this.settle(reader);
   }
 
