@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEventLine, runStreamed, runTeammatePayload, type CodexRunOutcome, type ThreadEvent } from '../../src/index.js';
+import { parseEventLine, runCodexPrompt, runStreamed, runTeammatePayload, type CodexRunOutcome, type ThreadEvent } from '../../src/index.js';
 import { commandLine, processesWithEnv, waitFor } from '../support/process_probe.js';
 import { executePayload, REPO_ROOT, startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
 
@@ -209,5 +209,30 @@ describe('runStreamed with a replayed stream', () => {
     expect(!streamed.ok && !direct.ok && [streamed.error.reason, streamed.error.exitCode, streamed.error.message]).toEqual(
       !direct.ok && [direct.error.reason, direct.error.exitCode, direct.error.message],
     );
+  });
+});
+
+describe('onEvent, the core runStreamed sits on', () => {
+  it('a callback that throws loses neither later events nor the run facts', async () => {
+    const lines = [
+      '{"type":"thread.started","thread_id":"t-4"}',
+      '{"type":"turn.started"}',
+      '{"type":"item.completed","item":{"id":"item_0","type":"agent_message","text":"hi"}}',
+      '{"type":"turn.completed","usage":{"input_tokens":7,"cached_input_tokens":0,"output_tokens":1,"reasoning_output_tokens":0}}',
+    ];
+    const file = path.join(world.home.root, `replay-${randomUUID()}.jsonl`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const env = { ...world.env, CODEX_BIN: path.join(REPO_ROOT, 'test/support/fake_codex.sh'), FAKE_CODEX_JSONL: file, FAKE_CODEX_LAST_MESSAGE: 'hi' };
+    const types: string[] = [];
+    const outcome = await runCodexPrompt('anything', {
+      env,
+      display: 'ignore',
+      onEvent: (event) => {
+        types.push(event.type);
+        throw new Error('a buggy callback');
+      },
+    });
+    expect(types).toEqual(['thread.started', 'turn.started', 'item.completed', 'turn.completed']);
+    expect(outcome.ok && [outcome.value.threadId, outcome.value.usage?.input_tokens]).toEqual(['t-4', 7]);
   });
 });

@@ -47,7 +47,7 @@ export interface CodexRunOptions {
   logDir?: string;
   /** Explicit paths for some of the run's files (kept after the run), e.g. the MCP server's names. */
   logFiles?: Partial<ExecutorPaths>;
-  /** Called with each codex JSON event, typed and in order, while the run is going (live progress). */
+  /** Called with each codex JSON event, typed and in order, while the run is going (live progress); what it throws is ignored. */
   onEvent?: (event: ThreadEvent) => void;
   /**
    * Run isolated in this directory: its own `.codex_home` and `.tmp`, credentials shared by
@@ -289,7 +289,11 @@ function followEvents(file: string, onEvent: (event: ThreadEvent) => void) {
   const accumulator = new EventAccumulator();
   const lines = followLines(file, (line) => {
     const event = accumulator.push(line);
-    if (event) onEvent(event);
+    try {
+      if (event) onEvent(event);
+    } catch {
+      // A throwing callback must not cost the follower the rest of its read, nor the run its facts.
+    }
   });
   return { summary: accumulator.summary, stop: () => lines.stop() };
 }
