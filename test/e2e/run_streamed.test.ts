@@ -27,7 +27,15 @@ function markedEnv(extra: Record<string, string> = {}) {
   mkdirSync(tmp);
   const env = { ...world.env, [MARK]: mark, TMPDIR: tmp, CODEX_STREAM_LOGS: '0', ...extra };
   const survivors = () => processesWithEnv(MARK, mark).map((pid) => `${pid}: ${commandLine(pid)}`);
-  return { env, tmp, survivors };
+  // Kept logs, so the adapter's own temp dir does not land in the system /tmp, which
+  // isolated_runs.test.ts watches while this file runs in parallel.
+  const logDir = mkdirAndReturn(path.join(world.home.root, `logs-${mark}`));
+  return { env, tmp, survivors, logDir };
+}
+
+function mkdirAndReturn(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 const sleepRunning = (f: ReturnType<typeof markedEnv>) => f.survivors().some((line) => line.endsWith(': sleep 30'));
@@ -84,7 +92,7 @@ describe('runStreamed with the real codex binary', () => {
     'leaving the loop early (%s) kills the running codex tree before the loop is left; the outcome is cancelled',
     async (how) => {
       const f = markedEnv();
-      const { events, result } = runStreamed({ payload: executePayload('sleep:30') }, { env: f.env, display: 'ignore', killGraceMs: 1000 });
+      const { events, result } = runStreamed({ payload: executePayload('sleep:30') }, { env: f.env, logDir: f.logDir, display: 'ignore', killGraceMs: 1000 });
       const isSettled = settledFlag(result);
       let commandWasRunning = false;
       const leave = async () => {
@@ -117,7 +125,7 @@ describe('runStreamed with the real codex binary', () => {
   it("the caller's AbortSignal cancels the run; the loop then ends by itself after the last event", async () => {
     const f = markedEnv();
     const controller = new AbortController();
-    const { events, result } = runStreamed({ prompt: 'Sleep. [[scenario:sleep:30]]' }, { env: f.env, display: 'ignore', signal: controller.signal, killGraceMs: 1000 });
+    const { events, result } = runStreamed({ prompt: 'Sleep. [[scenario:sleep:30]]' }, { env: f.env, logDir: f.logDir, display: 'ignore', signal: controller.signal, killGraceMs: 1000 });
     const types: string[] = [];
     for await (const event of events) {
       types.push(event.type);
@@ -156,7 +164,7 @@ describe('runStreamed with a replayed stream', () => {
       ],
       { FAKE_CODEX_LINE_DELAY: '0.05' },
     );
-    const { events, result } = runStreamed({ payload: executePayload('unused') }, { env: f.env, display: 'ignore' });
+    const { events, result } = runStreamed({ payload: executePayload('unused') }, { env: f.env, logDir: f.logDir, display: 'ignore' });
     // Readers waiting at once are served in order, one event each.
     const firstThree = await Promise.all([events.next(), events.next(), events.next()]);
     const rest: ThreadEvent[] = [];
@@ -176,7 +184,7 @@ describe('runStreamed with a replayed stream', () => {
 
   it('keeps the events for a reader that awaits the outcome first', async () => {
     const f = replayEnv(['{"type":"thread.started","thread_id":"t-3"}', '{"type":"turn.started"}', '{"type":"turn.completed","usage":{}}']);
-    const { events, result } = runStreamed({ prompt: 'anything' }, { env: f.env, display: 'ignore' });
+    const { events, result } = runStreamed({ prompt: 'anything' }, { env: f.env, logDir: f.logDir, display: 'ignore' });
     expect((await result).ok).toBe(true);
     const types: string[] = [];
     for await (const event of events) types.push(event.type);
@@ -185,7 +193,7 @@ describe('runStreamed with a replayed stream', () => {
 
   it('return() before the first read still aborts the run and waits for its tree to be gone', async () => {
     const f = replayEnv(['{"type":"thread.started","thread_id":"t-2"}'], { FAKE_CODEX_SLEEP: '30' });
-    const { events, result } = runStreamed({ payload: executePayload('unused') }, { env: f.env, display: 'ignore', killGraceMs: 1000 });
+    const { events, result } = runStreamed({ payload: executePayload('unused') }, { env: f.env, logDir: f.logDir, display: 'ignore', killGraceMs: 1000 });
     const isSettled = settledFlag(result);
     expect(await waitFor(() => sleepRunning(f), 20_000)).toBe(true);
     expect(await events.return?.()).toEqual({ done: true, value: undefined });
@@ -199,12 +207,12 @@ describe('runStreamed with a replayed stream', () => {
 
   it('a run refused before codex starts streams no event and gives the same error as runTeammatePayload', async () => {
     const f = markedEnv();
-    const { events, result } = runStreamed({ payload: '{"mode": "execute"' }, { env: f.env, display: 'ignore' });
+    const { events, result } = runStreamed({ payload: '{"mode": "execute"' }, { env: f.env, logDir: f.logDir, display: 'ignore' });
     const seen: ThreadEvent[] = [];
     for await (const event of events) seen.push(event);
     expect(seen).toEqual([]);
     const streamed = await result;
-    const direct = await runTeammatePayload('{"mode": "execute"', { env: f.env, display: 'ignore' });
+    const direct = await runTeammatePayload('{"mode": "execute"', { env: f.env, logDir: f.logDir, display: 'ignore' });
     expect(streamed.ok).toBe(false);
     expect(!streamed.ok && !direct.ok && [streamed.error.reason, streamed.error.exitCode, streamed.error.message]).toEqual(
       !direct.ok && [direct.error.reason, direct.error.exitCode, direct.error.message],
@@ -226,6 +234,7 @@ describe('onEvent, the core runStreamed sits on', () => {
     const types: string[] = [];
     const outcome = await runCodexPrompt('anything', {
       env,
+      logDir: mkdirAndReturn(path.join(world.home.root, `logs-${randomUUID()}`)),
       display: 'ignore',
       onEvent: (event) => {
         types.push(event.type);
