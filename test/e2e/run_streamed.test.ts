@@ -220,6 +220,29 @@ describe('runStreamed with a replayed stream', () => {
   });
 });
 
+describe('runStreamed input', () => {
+  it('takes a plain string as the prompt, like { prompt }', async () => {
+    const f = markedEnv({ CODEX_BIN: path.join(REPO_ROOT, 'test/support/fake_codex.sh'), FAKE_CODEX_LAST_MESSAGE: 'done' });
+    const { result } = runStreamed('just a prompt', { env: f.env, logDir: f.logDir, display: 'ignore' });
+    const outcome = await result;
+    expect(outcome.ok && outcome.value.output).toBe('done');
+  });
+
+  it.each([[null], [42], [{}], [{ prompt: 7 }], [{ payload: { mode: 'execute' } }]])(
+    'an input of the wrong shape (%j, from untyped code) is an invalid_option outcome, not a throw',
+    async (input) => {
+      const { events, result } = runStreamed(input as never);
+      expect(await events.next()).toEqual({ done: true, value: undefined });
+      const outcome = await result;
+      expect(!outcome.ok && [outcome.error.reason, outcome.error.exitCode, outcome.error.message]).toEqual([
+        'invalid_option',
+        2,
+        'runStreamed needs a prompt string, { prompt: string } or { payload: Uint8Array | string }',
+      ]);
+    },
+  );
+});
+
 describe('onEvent, the core runStreamed sits on', () => {
   it('a callback that throws loses neither later events nor the run facts', async () => {
     const lines = [

@@ -3,11 +3,15 @@
  * of the one run path ({@link runCodexPrompt} / {@link runTeammatePayload} with `onEvent`): the
  * same validation, executor, teardown and outcome, only the events are handed over as a stream.
  */
+import { childError, EXIT } from '../../../domain/errors.js';
 import { runCodexPrompt, runTeammatePayload, type CodexRunOptions, type CodexRunOutcome } from './codex_adapter.js';
 import type { ThreadEvent } from './codex_event_types.js';
 
-/** What to run: a ready prompt (as {@link runCodexPrompt}) or a teammate payload (as {@link runTeammatePayload}). */
-export type StreamedRunInput = { prompt: string } | { payload: Uint8Array | string };
+/**
+ * What to run: a ready prompt (as {@link runCodexPrompt}; a plain string is short for `{ prompt }`)
+ * or a teammate payload (as {@link runTeammatePayload}).
+ */
+export type StreamedRunInput = string | { prompt: string } | { payload: Uint8Array | string };
 
 /** The run options; events come through {@link StreamedRun.events} instead of `onEvent`. */
 export type StreamedRunOptions = Omit<CodexRunOptions, 'onEvent'>;
@@ -37,9 +41,7 @@ export function runStreamed(input: StreamedRunInput, options: StreamedRunOptions
   const channel = new EventChannel();
   const abort = linkedAbort(options.signal);
   const runOptions: CodexRunOptions = { ...options, signal: abort.signal, onEvent: (event) => channel.push(event) };
-  const result = ('prompt' in input ? runCodexPrompt(input.prompt, runOptions) : runTeammatePayload(input.payload, runOptions)).finally(
-    abort.unlink,
-  );
+  const result = startRun(input, runOptions).finally(abort.unlink);
   result.then(
     () => channel.end(null),
     (error: unknown) => channel.end({ error }),
@@ -67,6 +69,17 @@ export function runStreamed(input: StreamedRunInput, options: StreamedRunOptions
     },
   };
   return { events, result };
+}
+
+/** The one run path; an input of the wrong shape (from untyped callers) is an `invalid_option` outcome. */
+function startRun(input: StreamedRunInput, options: CodexRunOptions): Promise<CodexRunOutcome> {
+  if (typeof input === 'string') return runCodexPrompt(input, options);
+  if (typeof input === 'object' && input !== null) {
+    if ('prompt' in input && typeof input.prompt === 'string') return runCodexPrompt(input.prompt, options);
+    if ('payload' in input && (typeof input.payload === 'string' || input.payload instanceof Uint8Array)) return runTeammatePayload(input.payload, options);
+  }
+  const message = 'runStreamed needs a prompt string, { prompt: string } or { payload: Uint8Array | string }';
+  return Promise.resolve({ ok: false, error: childError({ reason: 'invalid_option', exitCode: EXIT.badInput, message }), facts: null });
 }
 
 /** An AbortController that also follows the caller's signal, until `unlink`. */
