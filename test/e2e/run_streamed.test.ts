@@ -129,7 +129,9 @@ describe('runStreamed with the real codex binary', () => {
     const types: string[] = [];
     for await (const event of events) {
       types.push(event.type);
-      if (isCommandStart(event)) controller.abort();
+      // Abort once the command runs: an abort while codex is still spawning it tests the teardown,
+      // not the stream.
+      if (isCommandStart(event) && (await waitFor(() => sleepRunning(f), 20_000))) controller.abort();
     }
     expect(types[0]).toBe('thread.started');
     expect(types).toContain('item.started');
