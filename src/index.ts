@@ -17,6 +17,10 @@ export type { CompatMode, CompatDecision } from './infrastructure/adapter/codex/
 export type { TaskPhase } from './infrastructure/adapter/codex/task_phase.js';
 export { summarizeEventFile, summarizeEventText, tokensUsed } from './infrastructure/adapter/codex/codex_events.js';
 export type { CodexEventSummary, CodexUsage, CodexFileChange, CodexCommand } from './infrastructure/adapter/codex/codex_events.js';
+export { runStreamed, type StreamedRun, type StreamedRunInput, type StreamedRunOptions } from './infrastructure/adapter/codex/run_streamed.js';
+export { isItemEvent } from './infrastructure/adapter/codex/codex_event_types.js';
+export type { ThreadEvent, ThreadStartedEvent, TurnStartedEvent, TurnCompletedEvent, TurnFailedEvent, ItemEvent, ItemStartedEvent, ItemUpdatedEvent, ItemCompletedEvent, ThreadErrorEvent, UnknownThreadEvent, ThreadError, Usage, ThreadItem, AgentMessageItem, ReasoningItem, CommandExecutionItem, CommandExecutionStatus, FileChangeItem, FileUpdateChange, PatchChangeKind, PatchApplyStatus, McpToolCallItem, McpToolCallStatus, WebSearchItem, TodoListItem, TodoItem, ErrorItem, UnknownThreadItem, JsonObject } from './infrastructure/adapter/codex/codex_event_types.js';
+export { parseEventLine } from './infrastructure/adapter/codex/codex_event_parser.js';
 export { validatePayload, checkMode, MAX_PAYLOAD_BYTES } from './infrastructure/adapter/codex/payload_validator.js';
 export type { TeammatePayload, PromptMode } from './infrastructure/adapter/codex/payload_validator.js';
 export { buildPrompt } from './infrastructure/adapter/codex/prompt_builder.js';

@@ -11,6 +11,7 @@ import { childError, CodexChildError } from '../../../domain/errors.js';
 import { isHandledSignal, signalExitCode } from '../../process/signals.js';
 import { codexNotFoundError, resolveCodexBin } from './codex_binary.js';
 import { followLines } from './event_follower.js';
+import type { ThreadEvent } from './codex_event_types.js';
 import { EventAccumulator, summarizeEventFile, type CodexCommand, type CodexEventSummary, type CodexFileChange, type CodexUsage } from './codex_events.js';
 import { checkDotenvReferences, isDenyPayloadCheckEnabled, isDotenvSnapshotEnabled } from './deny_checker.js';
 import { diffDotenvSnapshots, dotenvModifiedError, isEmptyDiff, takeDotenvSnapshot, type DotenvSnapshot } from './env_snapshot.js';
@@ -48,8 +49,8 @@ export interface CodexRunOptions {
   logDir?: string;
   /** Explicit paths for some of the run's files (kept after the run), e.g. the MCP server's names. */
   logFiles?: Partial<ExecutorPaths>;
-  /** Called with each codex JSON event while the run is going (live progress). */
-  onEvent?: (event: Record<string, unknown>) => void;
+  /** Called with each codex JSON event, typed and in order, while the run is going (live progress); what it throws is ignored. */
+  onEvent?: (event: ThreadEvent) => void;
   /**
    * Run isolated in this directory: its own `.codex_home` and `.tmp`, credentials shared by
    * symlink (README "Isolated runs"). Unset: codex uses the caller's CODEX_HOME.
@@ -324,11 +325,15 @@ async function rebuildResult(
 }
 
 /** Follows the event log live; after `stop()` its `summary` covers the whole log. */
-function followEvents(file: string, onEvent: (event: Record<string, unknown>) => void) {
+function followEvents(file: string, onEvent: (event: ThreadEvent) => void) {
   const accumulator = new EventAccumulator();
   const lines = followLines(file, (line) => {
     const event = accumulator.push(line);
-    if (event) onEvent(event);
+    try {
+      if (event) onEvent(event);
+    } catch {
+      // A throwing callback must not cost the follower the rest of its read, nor the run its facts.
+    }
   });
   return { summary: accumulator.summary, stop: () => lines.stop() };
 }

@@ -6,6 +6,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { parseEventLine } from './codex_event_parser.js';
+import type { ThreadEvent, ThreadItem } from './codex_event_types.js';
 
 /** Token usage summed over the turn, as codex reports it in `turn.completed`. */
 export interface CodexUsage {
@@ -63,32 +65,17 @@ export function emptyEventSummary(): CodexEventSummary {
   };
 }
 
-type Json = Record<string, unknown>;
-
-const asObject = (value: unknown): Json | null =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null;
-const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const asNumber = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-
 /** Folds event lines one at a time; used for files and for live progress alike. */
 export class EventAccumulator {
   readonly summary: CodexEventSummary = emptyEventSummary();
 
   /**
    * Adds one line of codex stdout.
-   * @returns the parsed event object, or null when the line was not a JSON object.
+   * @returns the typed event, or null when the line was not a JSON object.
    */
-  push(line: string): Json | null {
-    const trimmed = line.trim();
-    if (trimmed === '') return null;
-    let event: Json | null = null;
-    if (trimmed.startsWith('{')) {
-      try {
-        event = asObject(JSON.parse(trimmed));
-      } catch {
-        event = null;
-      }
-    }
+  push(line: string): ThreadEvent | null {
+    if (line.trim() === '') return null;
+    const event = parseEventLine(line);
     if (event === null) {
       this.summary.otherLines += 1;
       return null;
@@ -98,65 +85,46 @@ export class EventAccumulator {
     return event;
   }
 
-  private apply(event: Json): void {
+  private apply(event: ThreadEvent): void {
     const s = this.summary;
     switch (event.type) {
       case 'thread.started':
-        s.threadId = asString(event.thread_id) ?? s.threadId;
+        s.threadId = event.thread_id;
         break;
       case 'turn.completed': {
-        const usage = asObject(event.usage) ?? {};
-        s.usage = {
-          input_tokens: asNumber(usage.input_tokens),
-          cached_input_tokens: asNumber(usage.cached_input_tokens),
-          output_tokens: asNumber(usage.output_tokens),
-          reasoning_output_tokens: asNumber(usage.reasoning_output_tokens),
-        };
+        const { input_tokens, cached_input_tokens, output_tokens, reasoning_output_tokens } = event.usage;
+        s.usage = { input_tokens, cached_input_tokens, output_tokens, reasoning_output_tokens };
         break;
       }
       case 'turn.failed':
-        s.turnFailed = asString(asObject(event.error)?.message) ?? 'turn failed';
+        s.turnFailed = event.error.message;
         break;
-      case 'error': {
-        const message = asString(event.message);
-        if (message !== null) s.errors.push(message);
+      case 'error':
+        s.errors.push(event.message);
         break;
-      }
       case 'item.completed':
-        this.applyItem(asObject(event.item) ?? {});
+        this.applyItem(event.item);
         break;
       default:
         break;
     }
   }
 
-  private applyItem(item: Json): void {
+  private applyItem(item: ThreadItem): void {
     const s = this.summary;
     switch (item.type) {
-      case 'agent_message': {
-        const text = asString(item.text);
-        if (text !== null) s.agentMessages.push(text);
+      case 'agent_message':
+        s.agentMessages.push(item.text);
         break;
-      }
       case 'command_execution':
-        s.commands.push({
-          command: asString(item.command) ?? '',
-          exitCode: typeof item.exit_code === 'number' ? item.exit_code : null,
-          status: asString(item.status) ?? '',
-        });
+        s.commands.push({ command: item.command, exitCode: item.exit_code, status: item.status });
         break;
       case 'file_change':
-        for (const change of Array.isArray(item.changes) ? item.changes : []) {
-          const entry = asObject(change);
-          const changedPath = asString(entry?.path);
-          if (changedPath !== null) s.fileChanges.push({ path: changedPath, kind: asString(entry?.kind) ?? 'update' });
-        }
+        for (const change of item.changes) s.fileChanges.push({ path: change.path, kind: change.kind });
         break;
-      case 'error': {
-        const message = asString(item.message);
-        if (message !== null) s.warnings.push(message);
+      case 'error':
+        s.warnings.push(item.message);
         break;
-      }
       default:
         break;
     }
