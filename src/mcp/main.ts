@@ -7,7 +7,7 @@
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { loadServerConfig } from './config.js';
-import { SHUTDOWN_REASON } from './child_run.js';
+import { SHUTDOWN_REASON } from './shutdown_reason.js';
 import { loadArtistTemplate } from './prompt_template.js';
 import { createCodexChildServer, SERVER_NAME } from './server.js';
 import { HANDLED_SIGNALS, signalExitCode } from '../infrastructure/process/signals.js';

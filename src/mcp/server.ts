@@ -2,17 +2,14 @@
  * Wires the three tools into an `McpServer` (official TypeScript SDK) and keeps track of the calls
  * in flight, so a shutdown can wait until every child process group is gone.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { packageRoot } from '../infrastructure/package_paths.js';
 import type { ServerConfig } from './config.js';
 import { FifoSemaphore } from './fifo_semaphore.js';
 import type { LoadedTemplate } from './prompt_template.js';
+import { packageVersion } from './package_version.js';
 import { readTailTool } from './read_tail_tool.js';
-import { runArtistTool, type ToolExtra } from './run_artist.js';
-import { runTaskTool } from './run_task.js';
+import type { ToolExtra } from './run_artist.js';
 import {
   readTailInput,
   runArtistInput,
@@ -46,30 +43,26 @@ export interface CodexChildServer {
   drain(): Promise<void>;
 }
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
+// The run path (adapter, execa, fast-glob, …) loads on the first run call, not at start-up: the
+// host waits for `initialize` before its first model request.
+const loadRunArtist = () => import('./run_artist.js');
+const loadRunTask = () => import('./run_task.js');
 
 const ARTIST_DESCRIPTION =
   'Run the `$grafix-art-loop-artist` skill once as an isolated Codex CLI child agent in one variant directory ' +
   '(<run_id>/iter_XX/vYY under the runs root, holding artist_context.json and creative_brief.json). The artist writes ' +
   'sketch.py, out.png, artifact.json, stdout.txt and stderr.txt there. Returns a short JSON result with status, timings ' +
-  'and log PATHS (read them with art_loop.read_text_tail). Calls beyond ART_LOOP_MAX_CONCURRENCY wait in a FIFO queue. ' +
+  'and log PATHS (read them with the read_text_tail tool of this server). Calls beyond ART_LOOP_MAX_CONCURRENCY wait in a FIFO queue. ' +
   'artifact.json always exists afterwards (the server writes a failure Artifact if the artist did not).';
 
 const TAIL_DESCRIPTION =
   'Return the last max_chars characters (default 4000) of a text file under the runs root, e.g. a codex_stderr.txt ' +
-  'or stdout.txt path from art_loop.run_codex_artist. A missing file gives "". Never waits behind running children.';
+  'or stdout.txt path from the run_codex_artist tool of this server. A missing file gives "". Never waits behind running children.';
 
 const TASK_DESCRIPTION =
   'Run any prompt with an isolated Codex CLI child agent (`codex exec -C workspace_dir`) under CODEX_CHILD_ROOT. ' +
   'Logs go to <workspace_dir>/.codex_child/<run_id>/ (codex_stdout.txt, codex_stderr.txt, codex_last_message.md). ' +
-  'Returns status, timings, log paths and the final message. Shares the queue and limits of art_loop.run_codex_artist.';
+  'Returns status, timings, log paths and the final message. Shares the queue and limits of the run_codex_artist tool of this server.';
 
 /**
  * Creates the server with its three tools. Call `mcp.connect(transport)` to serve.
@@ -94,7 +87,7 @@ export function createCodexChildServer(deps: ServerDeps): CodexChildServer {
       outputSchema: runArtistOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    (args: unknown, extra) => track(runArtistTool(args, extra as ToolExtra, runDeps)),
+    (args: unknown, extra) => track(loadRunArtist().then((m) => m.runArtistTool(args, extra as ToolExtra, runDeps))),
   );
 
   mcp.registerTool(
@@ -117,7 +110,7 @@ export function createCodexChildServer(deps: ServerDeps): CodexChildServer {
       outputSchema: runTaskOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
-    (args: unknown, extra) => track(runTaskTool(args, extra as ToolExtra, runDeps)),
+    (args: unknown, extra) => track(loadRunTask().then((m) => m.runTaskTool(args, extra as ToolExtra, runDeps))),
   );
 
   return {

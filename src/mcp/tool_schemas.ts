@@ -90,6 +90,12 @@ const commonResult = {
   cancelled: z.boolean(),
   exit_code: z.number().int().nullable(),
   error_summary: z.string(),
+  reason: z
+    .string()
+    .nullable()
+    .describe(
+      'null on success; else why it failed: a CodexChildError reason of the library (timed_out, cancelled, interrupted, codex_failed, empty_output, auth_missing, codex_not_found, dotenv_modified, …) or one of missing_inputs, artifact_failed, internal_error.',
+    ),
   usage: usageSchema.optional(),
   thread_id: z.string().optional(),
 };
