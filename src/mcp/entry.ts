@@ -3,6 +3,9 @@
  * (the server for no arguments; nothing for `--help` / `--version`; the setup or doctor code).
  */
 import { parseCliArgs, USAGE } from './cli_args.js';
+import { EarlyStdioTransport } from './early_stdio.js';
+import { serverIdentity } from './server_identity.js';
+import { prepareServer } from './startup.js';
 
 /** Exit code of bad usage. */
 export const USAGE_EXIT = 2;
@@ -11,8 +14,13 @@ export const USAGE_EXIT = 2;
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const command = parseCliArgs(argv);
   switch (command.kind) {
-    case 'serve':
-      return (await import('./main.js')).main();
+    case 'serve': {
+      // Read stdin at once; answer initialize as soon as the config is checked; then load the SDK.
+      const transport = new EarlyStdioTransport();
+      const prepared = await prepareServer();
+      await transport.answerInitializeEarly(serverIdentity());
+      return (await import('./main.js')).main({ prepared, transport });
+    }
     case 'help':
       process.stdout.write(USAGE);
       return;

@@ -8,6 +8,7 @@ import type { ServerConfig } from './config.js';
 import { FifoSemaphore } from './fifo_semaphore.js';
 import type { LoadedTemplate } from './prompt_template.js';
 import { packageVersion } from './package_version.js';
+import { SERVER_NAME } from './server_identity.js';
 import { readTailTool } from './read_tail_tool.js';
 import type { ToolExtra } from './run_artist.js';
 import {
@@ -20,8 +21,7 @@ import {
   typedButUnchecked,
 } from './tool_schemas.js';
 
-/** Name the server announces in `initialize`. */
-export const SERVER_NAME = 'codex-child-mcp';
+export { SERVER_NAME };
 
 /** What {@link createCodexChildServer} needs. */
 export interface ServerDeps {
