@@ -10,7 +10,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { EarlyStdioTransport } from './early_stdio.js';
 import { SHUTDOWN_REASON } from './shutdown_reason.js';
-import { createCodexChildServer } from './server.js';
+import { createCodexChildServer, preloadRunPath } from './server.js';
 import { logLine, MCP_EXIT, prepareServer, type Prepared } from './startup.js';
 import { HANDLED_SIGNALS, signalExitCode } from '../infrastructure/process/signals.js';
 
@@ -59,6 +59,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
   process.stdout.on('error', () => stop('stdout closed', MCP_EXIT.ok));
 
   await server.mcp.connect(transport);
+  preloadRunPath();
   logLine(
     `ready: repo_root=${config.repoRoot} runs_root=${config.runsRoot} child_root=${config.childRoot} ` +
       `max_concurrency=${config.maxConcurrency} sandbox=${config.sandbox} workdir=${config.artistWorkdir} template=${config.promptTemplatePath}`,

@@ -5,7 +5,8 @@
 import { PassThrough } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS, JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { EarlyStdioTransport, SUPPORTED_PROTOCOL_VERSIONS } from '../../src/mcp/early_stdio.js';
 import { createCodexChildServer } from '../../src/mcp/server.js';
@@ -77,8 +78,8 @@ describe('EarlyStdioTransport', () => {
     expect(world.lines).toHaveLength(2);
     expect(world.lines[0]).toMatchObject({ id: 1, result: { protocolVersion: '2025-06-18' } });
     expect(world.lines[1]).toMatchObject({ id: 2, result: { tools: expect.any(Array) } });
-    expect(server.mcp.server.getClientVersion()).toEqual({ name: 'probe', version: '9' });
-    expect(server.mcp.server.getClientCapabilities()).toEqual({ roots: {} });
+    expect(server.mcp.getClientVersion()).toEqual({ name: 'probe', version: '9' });
+    expect(server.mcp.getClientCapabilities()).toEqual({ roots: {} });
     await server.mcp.close();
   });
 
@@ -93,21 +94,18 @@ describe('EarlyStdioTransport', () => {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
     const transport = new EarlyStdioTransport(toServer, toClient);
-    const clientTransport = {
-      onmessage: undefined as ((m: never) => void) | undefined,
-      onclose: undefined as (() => void) | undefined,
-      onerror: undefined as ((e: Error) => void) | undefined,
+    const clientTransport: Transport = {
       async start() {
         let text = '';
         toClient.on('data', (c: Buffer) => {
           text += c.toString('utf8');
           for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n')) {
-            this.onmessage?.(JSON.parse(text.slice(0, nl)) as never);
+            this.onmessage?.(JSON.parse(text.slice(0, nl)) as JSONRPCMessage);
             text = text.slice(nl + 1);
           }
         });
       },
-      async send(m: unknown) {
+      async send(m) {
         toServer.write(`${JSON.stringify(m)}\n`);
       },
       async close() {
