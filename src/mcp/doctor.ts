@@ -81,7 +81,7 @@ async function checkSandbox(bin: string, env: Env): Promise<DoctorCheck> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'codex-child-doctor-'));
   try {
     const probe = await run(bin, ['sandbox', '--', 'true'], { env, cwd: dir, timeoutMs: 20_000 });
-    if (probe.code === 0) return ok('sandbox', 'codex sandbox runs commands here (workspace-write works)');
+    if (probe.code === 0) return ok('sandbox', 'codex sandbox runs a command here (its Linux sandbox works, so workspace-write can)');
     return warn('sandbox', `codex sandbox failed here (exit ${probe.code ?? 'killed'}; containers often lack user namespaces)`, 'set CODEX_CHILD_SANDBOX=danger-full-access for the server (children are then unconfined)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
