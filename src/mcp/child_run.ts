@@ -12,8 +12,9 @@ import type { SandboxMode, ServerConfig } from './config.js';
 import { QueueAbortedError, type FifoSemaphore } from './fifo_semaphore.js';
 import { eventProgressMessage, type ProgressReporter } from './progress.js';
 
-/** Abort reason used when the server itself shuts down (stdin closed, SIGTERM). */
-export const SHUTDOWN_REASON = 'codex-child-mcp is shutting down';
+import { SHUTDOWN_REASON } from './shutdown_reason.js';
+
+export { SHUTDOWN_REASON };
 
 /** The codex logs a child keeps in its directory (names fixed by the art-loop contract). */
 export function codexLogFiles(dir: string): { stdoutLog: string; stderrLog: string; lastMessage: string } {
@@ -209,4 +210,16 @@ export function failureSummary(report: ChildRunReport, timeoutS: number): string
   }
   if (report.turnFailed !== null) return `codex turn failed: ${report.turnFailed}`;
   return report.fatal ?? '';
+}
+
+/**
+ * The `reason` of a failed result: the adapter's CodexChildError reason when there is one, else
+ * `missing_inputs` / `internal_error` for a problem found before codex ran (`preRunProblem`), else
+ * `artifact_failed` (codex ran fine but the artist's artifact.json says failed or is unusable).
+ */
+export function failureReason(report: ChildRunReport | null, preRunProblem: string | null): string {
+  if (report?.reason) return report.reason;
+  if (preRunProblem !== null) return preRunProblem.startsWith('missing input') ? 'missing_inputs' : 'internal_error';
+  if (report === null) return 'internal_error';
+  return report.codexExitedZero ? 'artifact_failed' : 'codex_failed';
 }

@@ -6,43 +6,33 @@
  * they are gone.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { loadServerConfig } from './config.js';
-import { SHUTDOWN_REASON } from './child_run.js';
-import { loadArtistTemplate } from './prompt_template.js';
-import { createCodexChildServer, SERVER_NAME } from './server.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import { EarlyStdioTransport } from './early_stdio.js';
+import { SHUTDOWN_REASON } from './shutdown_reason.js';
+import { createCodexChildServer, preloadRunPath } from './server.js';
+import { logLine, MCP_EXIT, prepareServer, type Prepared } from './startup.js';
 import { HANDLED_SIGNALS, signalExitCode } from '../infrastructure/process/signals.js';
 
-/** Exit codes of the process. */
-export const MCP_EXIT = { ok: 0, startup: 2 } as const;
+export { MCP_EXIT };
 
-
-function logLine(line: string): void {
-  process.stderr.write(`[${SERVER_NAME}] ${line}\n`);
+/** Options of {@link main} (the entry passes what it prepared before the SDK loaded). */
+export interface MainOptions {
+  prepared?: Prepared;
+  transport?: Transport;
 }
 
 /** Longest wait for running children after a shutdown request before exiting anyway. */
 const DRAIN_LIMIT_EXTRA_MS = 10_000;
 
 /** Starts the server on stdio. Resolves once it is serving; the process exits on shutdown. */
-export async function main(): Promise<void> {
-  const loaded = await loadServerConfig(process.env, process.cwd()).catch((error: unknown) => ({
-    ok: false as const,
-    message: error instanceof Error ? error.message : String(error),
-  }));
-  if (!loaded.ok) {
-    logLine(`cannot start: ${loaded.message}`);
-    process.exit(MCP_EXIT.startup);
-  }
-  const { config } = loaded;
-  const template = await loadArtistTemplate(config.promptTemplatePath);
-  if (typeof template === 'string') {
-    logLine(`cannot start: ${template}`);
-    process.exit(MCP_EXIT.startup);
-  }
+export async function main(options: MainOptions = {}): Promise<void> {
+  const { config, template } = options.prepared ?? (await prepareServer());
 
   const shutdown = new AbortController();
   const server = createCodexChildServer({ config, template, shutdown: shutdown.signal, log: logLine });
-  const transport = new StdioServerTransport();
+  const transport = options.transport ?? new StdioServerTransport();
+  if (transport instanceof EarlyStdioTransport) transport.validate = (message) => JSONRPCMessageSchema.parse(message);
 
   let stopping = false;
   const stop = (why: string, code: number) => {
@@ -62,11 +52,14 @@ export async function main(): Promise<void> {
   };
   process.stdin.once('end', () => stop('stdin closed', MCP_EXIT.ok));
   process.stdin.once('close', () => stop('stdin closed', MCP_EXIT.ok));
+  // stdin is read from the first moment (early initialize); it may have ended before this point.
+  if (process.stdin.readableEnded) stop('stdin closed', MCP_EXIT.ok);
   for (const name of HANDLED_SIGNALS) process.on(name, () => stop(name, signalExitCode(name) as number));
   // A client that vanishes makes stdout writes fail with EPIPE: treat it like a closed stdin.
   process.stdout.on('error', () => stop('stdout closed', MCP_EXIT.ok));
 
   await server.mcp.connect(transport);
+  preloadRunPath();
   logLine(
     `ready: repo_root=${config.repoRoot} runs_root=${config.runsRoot} child_root=${config.childRoot} ` +
       `max_concurrency=${config.maxConcurrency} sandbox=${config.sandbox} workdir=${config.artistWorkdir} template=${config.promptTemplatePath}`,

@@ -7,7 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureArtifact, judgeArtifact } from './artifact.js';
-import { failureSummary, runChild, type ChildRunDeps, type ChildRunReport, codexLogFiles } from './child_run.js';
+import { failureReason, failureSummary, runChild, type ChildRunDeps, type ChildRunReport, codexLogFiles } from './child_run.js';
 import { checkVariantDir, displayPath } from './path_policy.js';
 import { progressReporter, type ProgressExtra } from './progress.js';
 import { artistPromptValues, renderTemplate, type LoadedTemplate } from './prompt_template.js';
@@ -93,6 +93,7 @@ export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: Ar
       cancelled: report?.cancelled ?? false,
       exit_code: report?.exitCode ?? null,
       error_summary: capHead(oneLine(summary)),
+      reason: success ? null : failureReason(report, preRunProblem),
       ...(report?.usage ? { usage: report.usage } : {}),
       ...(report?.threadId ? { thread_id: report.threadId } : {}),
       artifact_written_by_server: written,

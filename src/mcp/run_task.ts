@@ -12,7 +12,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { failureSummary, runChild, type ChildRunDeps, codexLogFiles } from './child_run.js';
+import { failureReason, failureSummary, runChild, type ChildRunDeps, codexLogFiles } from './child_run.js';
 import { checkWorkspaceDir } from './path_policy.js';
 import { progressReporter } from './progress.js';
 import type { ToolExtra } from './run_artist.js';
@@ -97,6 +97,7 @@ export async function runTaskTool(rawArgs: unknown, extra: ToolExtra, deps: Task
     cancelled: report.cancelled,
     exit_code: report.exitCode,
     error_summary: capHead(oneLine(summary)),
+    reason: success ? null : failureReason(report, null),
     ...(report.usage ? { usage: report.usage } : {}),
     ...(report.threadId ? { thread_id: report.threadId } : {}),
     final_message: finalMessage,

@@ -1,15 +1,14 @@
 /**
- * Tool names, zod input/output schemas and the argument checks with the contract's exact refusal
- * texts (§3.2, §4).
+ * Tool names, zod schemas (the JSON Schemas `tools/list` shows) and the argument checks with the
+ * contract's exact refusal texts (§3.2, §4).
  *
- * The input schemas are declared with real types (so `tools/list` shows `type: "string"`,
- * `type: "integer"`, `minimum`, `default`, `required`), but the SDK's own validation is bypassed
- * with {@link typedButUnchecked}: the SDK would wrap zod's messages as
- * `MCP error -32602: Input validation error: …` (several lines for several problems), while the
- * contract wants one-line refusals such as `variant_dir is required`. The handlers check arguments
- * themselves with the functions below.
+ * The SDK never validates arguments here: the server uses the SDK's low-level `Server` with its
+ * own `tools/call` handler (src/mcp/server.ts), and the handlers check arguments with the
+ * functions below, so refusals stay one line (`variant_dir is required`) instead of the SDK's
+ * `MCP error -32602: Input validation error: …`. The schemas use `zod/v4` (shipped by zod 3.25
+ * and by zod 4) and zod's own public `toJSONSchema`, so a zod upgrade changes neither.
  */
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /** Tool names (fixed by the contract). */
 export const TOOL_NAMES = {
@@ -24,16 +23,10 @@ export const MAX_TIMEOUT_S = 7 * 24 * 3600;
 /** Default `max_chars` of read_text_tail. */
 export const DEFAULT_TAIL_CHARS = 4000;
 
-/**
- * A schema object that behaves like `schema` for JSON Schema generation (tools/list) but accepts
- * any arguments object, so the handler can refuse bad input with the contract's one-line texts.
- */
-export function typedButUnchecked<T extends z.ZodTypeAny>(schema: T): T {
-  const passThrough = (data: unknown) => ({ success: true as const, data: data ?? {} });
-  const wrapper = Object.create(schema) as T;
-  Object.defineProperty(wrapper, 'safeParse', { value: passThrough });
-  Object.defineProperty(wrapper, 'safeParseAsync', { value: async (data: unknown) => passThrough(data) });
-  return wrapper;
+/** The JSON Schema of a zod schema as `tools/list` shows it (`io`: input or output view). */
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
 }
 
 const timeoutField = z
@@ -90,6 +83,12 @@ const commonResult = {
   cancelled: z.boolean(),
   exit_code: z.number().int().nullable(),
   error_summary: z.string(),
+  reason: z
+    .string()
+    .nullable()
+    .describe(
+      'null on success; else why it failed: a CodexChildError reason of the library (timed_out, cancelled, interrupted, codex_failed, empty_output, auth_missing, codex_not_found, dotenv_modified, …) or one of missing_inputs, artifact_failed, internal_error.',
+    ),
   usage: usageSchema.optional(),
   thread_id: z.string().optional(),
 };
@@ -114,9 +113,9 @@ export const runTaskOutput = z.object({
 });
 
 /** Structured result of `art_loop.run_codex_artist`. */
-export type RunArtistResult = z.infer<typeof runArtistOutput>;
+export type RunArtistResult = z.output<typeof runArtistOutput>;
 /** Structured result of `codex.run_task`. */
-export type RunTaskResult = z.infer<typeof runTaskOutput>;
+export type RunTaskResult = z.output<typeof runTaskOutput>;
 
 /** An argument check: the value, or the one-line refusal. */
 export type ArgCheck<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -1,6 +1,5 @@
 /** Argument checks with the contract's messages, and the JSON Schemas tools/list shows. */
 import { describe, expect, it } from 'vitest';
-import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import {
   checkReadTailArgs,
   checkRunArtistArgs,
@@ -8,7 +7,7 @@ import {
   MAX_TIMEOUT_S,
   runArtistInput,
   runArtistOutput,
-  typedButUnchecked,
+  jsonSchemaOf,
 } from '../../src/mcp/tool_schemas.js';
 
 describe('checkRunArtistArgs', () => {
@@ -61,12 +60,9 @@ describe('checkRunTaskArgs', () => {
   });
 });
 
-describe('typedButUnchecked', () => {
-  it('keeps the typed JSON Schema but accepts anything at parse time', async () => {
-    const wrapped = typedButUnchecked(runArtistInput);
-    // The same conversion the SDK applies for tools/list.
-    const schema = toJsonSchemaCompat(wrapped, { strictUnions: true, pipeStrategy: 'input' }) as Record<string, unknown>;
-    expect(schema).toMatchObject({
+describe('jsonSchemaOf', () => {
+  it('shows typed fields, bounds and defaults; defaulted fields are optional on input', () => {
+    expect(jsonSchemaOf(runArtistInput, 'input')).toMatchObject({
       type: 'object',
       properties: {
         variant_dir: { type: 'string', minLength: 1 },
@@ -74,10 +70,13 @@ describe('typedButUnchecked', () => {
       },
       required: ['variant_dir'],
     });
-    expect(await wrapped.safeParseAsync({ timeout_s: true })).toEqual({ success: true, data: { timeout_s: true } });
-    expect(wrapped.safeParse(undefined)).toEqual({ success: true, data: {} });
-    // The original schema is untouched.
-    expect(runArtistInput.safeParse({}).success).toBe(false);
+    expect(jsonSchemaOf(runArtistInput, 'input')).not.toHaveProperty('$schema');
+  });
+
+  it('lists reason as a required nullable string of the output', () => {
+    const schema = jsonSchemaOf(runArtistOutput, 'output') as { properties: Record<string, unknown>; required: string[] };
+    expect(schema.required).toContain('reason');
+    expect(schema.properties.reason).toMatchObject({ anyOf: [{ type: 'string' }, { type: 'null' }] });
   });
 
   it('the output schema accepts a full result', () => {
@@ -96,6 +95,7 @@ describe('typedButUnchecked', () => {
       cancelled: false,
       exit_code: 0,
       error_summary: '',
+      reason: null,
       artifact_written_by_server: false,
     });
     expect(ok.success).toBe(true);

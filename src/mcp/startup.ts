@@ -1,0 +1,39 @@
+/**
+ * What the server checks before it answers anything: the configuration and the artist template.
+ * Light on purpose (no SDK, no run path), so `initialize` can be answered early.
+ */
+import { loadServerConfig, type ServerConfig } from './config.js';
+import { loadArtistTemplate, type LoadedTemplate } from './prompt_template.js';
+import { SERVER_NAME } from './server_identity.js';
+
+/** Exit codes of the server process. */
+export const MCP_EXIT = { ok: 0, startup: 2 } as const;
+
+/** One diagnostic line on stderr (stdout is the protocol). */
+export function logLine(line: string): void {
+  process.stderr.write(`[${SERVER_NAME}] ${line}\n`);
+}
+
+/** Checked start-up inputs. */
+export interface Prepared {
+  config: ServerConfig;
+  template: LoadedTemplate;
+}
+
+/** Loads config and template; on a problem prints one line and exits 2. */
+export async function prepareServer(): Promise<Prepared> {
+  const loaded = await loadServerConfig(process.env, process.cwd()).catch((error: unknown) => ({
+    ok: false as const,
+    message: error instanceof Error ? error.message : String(error),
+  }));
+  if (!loaded.ok) {
+    logLine(`cannot start: ${loaded.message}`);
+    process.exit(MCP_EXIT.startup);
+  }
+  const template = await loadArtistTemplate(loaded.config.promptTemplatePath);
+  if (typeof template === 'string') {
+    logLine(`cannot start: ${template}`);
+    process.exit(MCP_EXIT.startup);
+  }
+  return { config: loaded.config, template };
+}
