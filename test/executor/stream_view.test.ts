@@ -281,6 +281,83 @@ describe('stream_view.awk: all_compact details', () => {
   });
 });
 
+describe('stream_view.awk: all and all_compact end as V661\'s merged stream ended (issue 10)', () => {
+  const PLAIN_STDOUT = readFileSync(join(FIXTURES, 'plain.stdout.txt'), 'utf8');
+  const PLAIN_STDERR = readFileSync(join(FIXTURES, 'plain.stderr.txt'), 'utf8');
+  const usage = ev({ type: 'turn.completed', usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 5 } });
+
+  it('after the token count, the last message again as codex\'s plain stdout printed it (fixtures plain.*)', () => {
+    // V661 merged codex's stdout (the final message + "\n") into the stream after stderr's token count
+    const v661Tail = (PLAIN_STDERR + PLAIN_STDOUT).split('\n').slice(-7);
+    expect(v661Tail[0]).toBe('tokens used');
+    for (const view of ['all', 'all_compact']) {
+      expect(render(EVENTS, { view }).split('\n').slice(-7)).toEqual(v661Tail);
+    }
+    expect(render(EVENTS, { view: 'all' }).endsWith(`tokens used\n2,068\n${PLAIN_STDOUT}`)).toBe(true);
+  });
+
+  it('only in all and all_compact, never in the stream log; the message is never cut or folded', () => {
+    const msg = `RESULT: completed\nSUMMARY: ${'s'.repeat(50)}\ndiff --git a b`;
+    const input = agent(msg) + usage;
+    const log = join(scratch, 'echo.log');
+    expect(render(input, { view: 'all', stream_log: log })).toBe(lines('codex', ...msg.split('\n'), 'tokens used', '15', ...msg.split('\n')));
+    expect(readFileSync(log, 'utf8')).toBe(lines('codex', ...msg.split('\n'), 'tokens used', '15'));
+    expect(render(input, { view: 'all_compact', max: '10' })).toBe(lines('codex', 'RESULT: co...', 'SUMMARY: s...',
+      '[all_compact] codex diff omitted lines=1', 'tokens used', '15', ...msg.split('\n')));
+    for (const view of ['assistant', 'thinking']) expect(render(input, { view })).toBe(lines('codex', ...msg.split('\n'), 'tokens used', '15'));
+  });
+
+  it('nothing is repeated without a final message or after a failed turn; a trailing newline shows as codex printed it', () => {
+    expect(render(usage)).toBe(lines('tokens used', '15'));
+    expect(render(agent('') + usage)).toBe(lines('codex', 'tokens used', '15'));
+    const failed = agent('partial') + ev({ type: 'turn.failed', error: { message: 'boom' } });
+    expect(render(failed)).toBe(lines('codex', 'partial', 'ERROR: boom'));
+    // the last message counts, and it is repeated once
+    expect(render(agent('first') + agent('last\n') + usage + usage)).toBe(
+      lines('codex', 'first', 'codex', 'last', 'tokens used', '15', 'last', '', 'tokens used', '15'));
+  });
+});
+
+describe('stream_view.awk: keep_lines in all_compact (agent-dock-head-contract.md §7)', () => {
+  const started = (id: string, command: string) => ev({ type: 'item.started', item: { id, type: 'command_execution', command, aggregated_output: '', exit_code: null, status: 'in_progress' } });
+  const done = (id: string, command: string, output: string, code = 0) => ev({ type: 'item.completed', item: { id, type: 'command_execution', command, aggregated_output: output, exit_code: code, status: code ? 'failed' : 'completed' } });
+  const lsA = started('item_1', 'ls -a') + done('item_1', 'ls -a', '.\n..\na.txt\nb.txt\n');
+  const LS_BODY = ['ls -a', ' succeeded:', '.', '..', 'a.txt', 'b.txt'];
+
+  it('the observed HEAD examples: N=1 shows the header and the command, then the count; N=50 folds nothing', () => {
+    expect(render(lsA, { view: 'all_compact', keep_lines: '1', max: '0' })).toBe(lines('exec', 'ls -a', '[all_compact] exec output omitted lines=5'));
+    expect(render(lsA, { view: 'all_compact', keep_lines: '50', max: '0' })).toBe(lines('exec', ...LS_BODY));
+  });
+
+  it('N <= 0 hides every body line; empty, "none" and other values fold nothing; other views ignore it', () => {
+    for (const keep of ['0', '-2']) expect(render(lsA, { view: 'all_compact', keep_lines: keep })).toBe(lines('exec', '[all_compact] exec output omitted lines=6'));
+    for (const keep of ['', 'none', '2x']) expect(render(lsA, { view: 'all_compact', keep_lines: keep })).toBe(lines('exec', ...LS_BODY));
+    expect(render(lsA, { view: 'all', keep_lines: '1' })).toBe(lines('exec', ...LS_BODY));
+    expect(render(lsA, { view: 'assistant', keep_lines: '1' })).toBe('');
+  });
+
+  it('a section ends at the next section of any kind, at the next exec header and at the end of the stream', () => {
+    const two = started('a', 'one') + done('a', 'one', 'x\ny\n') + started('b', 'two') + done('b', 'two', 'z\n', 2);
+    expect(render(two + agent('after') + 'stderr line\n', { view: 'all_compact', keep_lines: '2' })).toBe(lines(
+      'exec', 'one', ' succeeded:', '[all_compact] exec output omitted lines=2',
+      'exec', 'two', ' exited 2:', '[all_compact] exec output omitted lines=1', 'codex', 'after', 'stderr line'));
+    // interleaved: the completion repeats the header, so it is a section of its own
+    const apart = started('a', 'make') + agent('meanwhile') + done('a', 'make', 'ok\n');
+    expect(render(apart, { view: 'all_compact', keep_lines: '0' })).toBe(lines(
+      'exec', '[all_compact] exec output omitted lines=1', 'codex', 'meanwhile', 'exec', '[all_compact] exec output omitted lines=3'));
+  });
+
+  it('tool sections fold the same way; shown lines are still cut by max; the stream log keeps everything', () => {
+    const tool = ev({ type: 'item.completed', item: { id: 'w', type: 'web_search', query: 'q'.repeat(30) } });
+    expect(render(tool, { view: 'all_compact', keep_lines: '0' })).toBe(lines('web_search', '[all_compact] exec output omitted lines=1'));
+    expect(render(tool, { view: 'all_compact', keep_lines: '1', max: '10' })).toBe(lines('web_search', `${'q'.repeat(10)}...`));
+    const log = join(scratch, 'keep.log');
+    expect(render(lsA + tool, { view: 'all_compact', keep_lines: '1', max: '3', stream_log: log })).toBe(lines(
+      'exec', 'ls ...', '[all_compact] exec output omitted lines=5', 'web_search', 'qqq...'));
+    expect(readFileSync(log, 'utf8')).toBe(lines('exec', ...LS_BODY, 'web_search', 'q'.repeat(30)));
+  });
+});
+
 describe('stream_view.awk: JSON decoding and odd input', () => {
   it('decodes every escape, \\u escapes to UTF-8 and surrogate pairs; lone surrogates become U+FFFD', () => {
     const raw = String.raw`{"type":"item.completed","item":{"id":"i","type":"agent_message","text":"q\"uote back\\slash \\\\two \/slash tab\tx bs\bx ff\fx \u00e9\u4e2d\ud83d\ude00 \uD83D\uDE00 lone\ud800x \udc00y amp\u0026 bs\u005c nul[\u0000] ctl\u001b[0m \\u0041 \\\"lit\r\nsecond\r"}}`;
