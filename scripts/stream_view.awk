@@ -178,6 +178,7 @@ function trunc(t,    L, s, c, k) {
 
 # One line of codex stdout: a JSON event object, else shown verbatim.
 function json_line(line,    t, it, x) {
+    if (line == "{\"type\":\"turn.started\"}") return                 # the most common no-op
     if (line !~ /^[ \t\r]*\{/ || !jparse(line) || T["type"] != "s") { out("default", line, 0); return }
     t = V["type"]; it = (T["item.type"] == "s") ? V["item.type"] : ""
     if (t == "item.completed") {
@@ -254,20 +255,22 @@ function jparse(s,    n, i, p, path) {
     n = split(s, P, "\"")
     if (n % 2 == 0) return 0
     D = 0; DONE = 0
-    if (!walk(P[1])) return 0
+    if (P[1] == "{") { D = 1; OBJ[1] = EXPK[1] = 1; HAS[1] = 0; PRE[1] = "" } else if (!walk(P[1])) return 0
     for (i = 2; i <= n; i += 2) {
         if (D == 0) return 0
         if (OBJ[D] && EXPK[D]) {
             if (P[i + 1] == ":" && i + 2 < n) {        # "key":"value": both strings at once
-                path = PRE[D] P[i]; V[path] = P[i + 2]; T[path] = "s"; HAS[D] = 1
+                path = PRE[D] P[i]; V[path] = P[i + 2]; T[path] = "s"
                 i += 2
                 if (P[i + 1] == ",") continue          # EXPK stays 1
                 EXPK[D] = 0
             } else { KEY[D] = P[i]; EXPK[D] = 0 }
+            if (P[i + 1] == "}" || (P[i + 1] == "}}" && OBJ[D - 1])) { D -= length(P[i + 1]); DONE = (D == 0); continue }
         } else {
             path = PRE[D] (OBJ[D] ? KEY[D] : IX[D]); V[path] = P[i]; T[path] = "s"; HAS[D] = 1
         }
         if (P[i + 1] == ",") { if (OBJ[D]) EXPK[D] = 1; else IX[D]++ }
+        else if (P[i + 1] == ":{") { T[PRE[D] KEY[D]] = "o"; HAS[D] = 1; PRE[D + 1] = PRE[D] KEY[D] "."; D++; OBJ[D] = EXPK[D] = 1; HAS[D] = 0 }
         else if (P[i + 1] != ":" && !walk(P[i + 1])) return 0
     }
     return DONE && D == 0
