@@ -1,45 +1,32 @@
-# stream_view.awk - render `codex exec --json` output as the drop-in's live stream views
-# (codex-wrapper-contract.md §9.4/§9.5; keep_lines: agent-dock-head-contract.md §7).
-# POSIX awk (tested with mawk, gawk, BSD awk and busybox awk).  Run it with LC_ALL=C: text is
-# handled as bytes, `\uXXXX` escapes become UTF-8 here and code points are counted by hand.
+# stream_view.awk - `codex exec --json` output as the drop-in's live stream views
+# (codex-wrapper-contract.md §9.4/§9.5; keep_lines: agent-dock-head-contract.md §7).  POSIX awk
+# (tested with mawk, gawk, BSD and busybox awk); run it with LC_ALL=C, text is bytes.
 #
-#   LC_ALL=C awk -f stream_view.awk [-v name=value ...] [file ...]
+#   LC_ALL=C awk -f stream_view.awk [-v name=value ...] [file ...]     (all -v optional)
+#   view        all (default, or any unknown value) | all_compact | assistant | thinking
+#   max         all_compact: body lines of codex/exec/tool sections longer than `max` code
+#               points are cut + "...".  Default 180; <= 0 or not an integer: no cut.
+#   keep_lines  all_compact: an integer N = each exec/tool section shows its header and its
+#               first N body lines (N <= 0: none), then `[all_compact] exec output omitted
+#               lines=M`; empty (default), `none` or anything else: no folding.
+#   display     1 (default): the view on stdout.  0: nothing shown (stream log only).
+#   stream_log  every line from codex, uncut and unfolded, whatever the view (no user section,
+#               no final-message repeat).  prompt_file: shown first as the user section.
+#               Env fallbacks SV_STREAM_LOG / SV_PROMPT_FILE keep paths exact (no -v escapes).
+#   flush       1: flush after every input line.  Default 1 in tagged and text mode.
+#   mode        json (default): codex stdout lines.  text: verbatim lines.  tagged: the merged
+#               chunk records.  chunk: the encoder, input lines become records tagged `tag`.
+# Chunk records: tag byte, <= 4000 bytes, "\n", written at once (<= PIPE_BUF) so two writers on
+# one pipe never interleave; O/E end a line of codex stdout/stderr, o/e: more follows.
 #
-# -v variables (all optional):
-#   view        all (default; also any unknown value) | all_compact | assistant | thinking
-#   max         all_compact: longest body line (code points) of codex/exec/tool sections; longer
-#               ones are cut to `max` + "...".  Default 180; <= 0 or not an integer: no cut.
-#   keep_lines  all_compact: empty (default) = no exec folding; an integer N = each exec/tool
-#               section shows its header and its first N body lines (N <= 0: none), and counts
-#               the rest in `[all_compact] exec output omitted lines=M`; `none` (or any other
-#               value) = no folding.
-#   display     1 (default): print the view on stdout.  0: print nothing (stream log only).
-#   stream_log  file for every rendered line from codex (no user section, no final-message
-#               repeat), uncut and unfolded, whatever the view.  Env fallback: SV_STREAM_LOG.
-#   prompt_file rendered first as the user section.  Env fallback: SV_PROMPT_FILE.  (Env values
-#               escape awk's backslash processing of -v values, so paths stay exact.)
-#   flush       1: flush after every input line (live view).  Default 1 in tagged/text mode.
-#   mode        json (default): lines of codex stdout.  text: lines shown verbatim (default
-#               section).  tagged: the merged stream of chunk records.  chunk: the encoder
-#               for tagged, every input line becomes records tagged with `tag` (O or E).
-#
-# Chunk records: a tag byte, at most 4000 data bytes, "\n", each written at once (<= PIPE_BUF),
-# so the records of two writers on one pipe never interleave.  o/e: more of this line follows;
-# O/E: last piece of a line.  O lines are codex stdout (JSON), E lines codex stderr (verbatim).
-#
-# Rendered lines, [section]; headers are never cut:
-#   [user] user / prompt lines    [default] session id: <thread_id>
-#   [thinking] thinking / text    [codex] codex / text (agent_message)
-#   [exec] exec / command (item.started); on item.completed " succeeded:" or " exited N:" and the
-#          output (exec and the command first again when other lines came in between)
-#   [file] file update / <A|D|M|?> path ... [/ patch: <status>]
-#   [tool] <item type> / one-line summary (mcp_tool_call, web_search, todo_list, others)
-#   [default] warning: <msg> (error item)   ERROR: <msg> (error event, turn.failed)
-#   [default] tokens used / <input-cached+output>; then, in all and all_compact only, the last
-#             agent message again, as codex's plain stdout printed it (V661's merged stream
-#             ended so: callers that keep stderr see the result lines last)
-#   [default] a stdout line that is not a JSON event object, a stderr line: verbatim
-# Text is split on "\n"; a trailing "\r" per line and one final empty line are dropped.
+# Lines, [section] (headers never cut): [user] user, prompt.  [default] session id: <id>.
+# [thinking] thinking, text.  [codex] codex, text.  [exec] exec, command; " succeeded:" or
+# " exited N:", output (exec and command again if other lines came in between).  [file] file
+# update, <A|D|M|?> path, [patch: <status>].  [tool] item type, one-line summary.  [default]
+# warning: / ERROR: <message>; tokens used, <input-cached+output>, then (all, all_compact) the
+# last agent message again as codex's plain stdout printed it, so the stream ends as V661's
+# merged one did; non-event stdout lines and stderr lines verbatim.  Texts are split on "\n",
+# a trailing "\r" per line and one final empty line dropped.
 
 BEGIN {
     if (view != "all_compact" && view != "assistant" && view != "thinking") view = "all"
@@ -64,16 +51,13 @@ BEGIN {
     for (i = 0; i < 16; i++) HEX[substr("0123456789abcdef", i + 1, 1)] = HEX[substr("0123456789ABCDEF", i + 1, 1)] = i
     KIND["add"] = "A"; KIND["delete"] = "D"; KIND["update"] = "M"
     if (mode != "chunk" && prompt_file != "" && SHOW["user"]) {
-        out("user", "user", 1)
-        while ((getline ln < prompt_file) > 0) out("user", chomp(ln), 0)
-        close(prompt_file)
-        if (flush) flush_out()
+        for (out("user", "user", 1); (getline ln < prompt_file) > 0; ) out("user", chomp(ln), 0)
+        close(prompt_file); if (flush) flush_out()
     }
 }
 
 mode == "chunk" {
-    if (length($0) <= 4000) { print TAGLAST $0 "\n"; fflush(); next }
-    for (p = 1; p <= length($0); p += 4000) { print ((p + 4000 > length($0)) ? TAGLAST : TAGMORE) substr($0, p, 4000) "\n"; fflush() }
+    for (p = 1; p == 1 || p <= length($0); p += 4000) { print ((p + 4000 > length($0)) ? TAGLAST : TAGMORE) substr($0, p, 4000) "\n"; fflush() }
     next
 }
 mode == "tagged" {
@@ -211,8 +195,7 @@ function exec_done(    x) {
 }
 function file_change(    n, i, k) {
     out("file", "file update", 1)
-    n = N["item.changes"] + 0
-    for (i = 0; i < n; i++) { k = str("item.changes." i ".kind"); out("file", ((k in KIND) ? KIND[k] : "?") " " str("item.changes." i ".path"), 0) }
+    for (i = 0; i < N["item.changes"] + 0; i++) { k = str("item.changes." i ".kind"); out("file", ((k in KIND) ? KIND[k] : "?") " " str("item.changes." i ".path"), 0) }
     if (T["item.status"] == "s" && V["item.status"] != "completed") out("file", "patch: " str("item.status"), 0)
 }
 function tool_item(it,    s, n, i, done, nxt) {
@@ -222,22 +205,17 @@ function tool_item(it,    s, n, i, done, nxt) {
         if (T["item.error.message"] == "s") s = s ": " str("item.error.message")
     } else if (it == "web_search") s = str("item.query")
     else if (it == "todo_list") {
-        n = N["item.items"] + 0; done = 0; nxt = ""
-        for (i = 0; i < n; i++) {
-            if (V["item.items." i ".completed"] == "true") done++
-            else if (nxt == "") nxt = str("item.items." i ".text")
-        }
+        for (i = done = 0; i < (n = N["item.items"] + 0); i++)
+            if (V["item.items." i ".completed"] == "true") done++; else if (nxt == "") nxt = str("item.items." i ".text")
         s = done "/" n " done" (nxt != "" ? "; next: " nxt : "")
     } else s = str(T["item.text"] == "s" ? "item.text" : T["item.message"] == "s" ? "item.message" : \
                    T["item.command"] == "s" ? "item.command" : T["item.query"] == "s" ? "item.query" : "item.status")
     out("tool", (it == "") ? "item" : str("item.type"), 1)
-    if (i = index(s, "\n")) s = substr(s, 1, i - 1)
-    s = chomp(s)
+    s = chomp((i = index(s, "\n")) ? substr(s, 1, i - 1) : s)
     out("tool", (s == "") ? "(no details)" : s, 0)
 }
 function commas(n,    r) {     # 2068 -> "2,068"
-    n = int(n)
-    if (n < 0) return "-" commas(-n)
+    if ((n = int(n)) < 0) return "-" commas(-n)
     for (r = ""; n >= 1000; n = int(n / 1000)) r = sprintf(",%03d", n % 1000) r
     return n r
 }
