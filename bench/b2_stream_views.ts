@@ -182,7 +182,7 @@ export async function benchStreamViews(ctx: BenchContext): Promise<BenchSection>
   md.push(
     `Latency: a bash fake codex writes ${latencyEvents} marked events, one every 20 ms, cycling through reasoning, agent_message, ` +
       'command_execution started and completed, and a line on its stderr, and takes `$EPOCHREALTIME` right after each write returns; ' +
-      'the benchmark timestamps each chunk of the executor\'s stderr as it arrives (`performance.timeOrigin + performance.now()`) and ' +
+      'the benchmark timestamps each chunk of the executor\'s stderr as it arrives (`performance.now()` pinned to the wall clock at a `Date.now()` tick) and ' +
       'matches the marker. So a figure is codex write → tee → chunk encoder → merged fifo → view → stderr pipe → this process, with ' +
       'the real executor (`CODEX_STREAM_LOGS=1`, the default awk).',
   );
@@ -313,12 +313,17 @@ async function measureLatency(dir: string, executor: string, env: Record<string,
     '',
   ].join('\n'));
   chmodSync(fake, 0o755);
+  // performance.now() is fine-grained but its origin is only roughly the wall clock bash reads:
+  // pin the offset at a Date.now() tick (both read the system clock; a tick is exact to ~µs).
+  const t0 = Date.now();
+  while (Date.now() === t0) { /* spin to the next millisecond tick */ }
+  const offset = Date.now() - performance.now();
   const arrivals = new Map<string, number>();
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [executor], { env: { ...env, CODEX_BIN: fake, BENCH_EVENTS_FILE: eventsFile, BENCH_TIMES_FILE: timesFile }, stdio: ['pipe', 'ignore', 'pipe'] });
     let pending = '';
     child.stderr.on('data', (chunk: Buffer) => {
-      const now = performance.timeOrigin + performance.now();
+      const now = offset + performance.now();
       const parts = (pending + chunk.toString('utf8')).split('\n');
       pending = parts.pop() ?? '';
       for (const l of parts) {
