@@ -2,7 +2,7 @@
  * B2 — stream views: latency, throughput and memory of the awk views through the executor.
  *
  *  (a) latency: a fake codex writes marked events one at a time (20 ms apart, each kind the view
- *      renders, one in five on stderr) and notes when each write returned; the benchmark notes
+ *      renders, one in five on stderr) and notes the time just before each write; the benchmark notes
  *      when the marked line arrives on the executor's stderr. Target: every event within 10 ms.
  *  (b) throughput: the recorded codex 0.169 JSONL fixtures replicated (thread and item ids varied
  *      per replica) and `cat`ed by a fake codex through `bash scripts/codex_executor.sh` (fifo →
@@ -181,7 +181,7 @@ export async function benchStreamViews(ctx: BenchContext): Promise<BenchSection>
   const q = (xs: number[], p: number) => quantile(xs, p).toFixed(2);
   md.push(
     `Latency: a bash fake codex writes ${latencyEvents} marked events, one every 20 ms, cycling through reasoning, agent_message, ` +
-      'command_execution started and completed, and a line on its stderr, and takes `$EPOCHREALTIME` right after each write returns; ' +
+      'command_execution started and completed, and a line on its stderr, and takes `$EPOCHREALTIME` just before each write (a writer preempted after its write cannot then look early); ' +
       'the benchmark timestamps each chunk of the executor\'s stderr as it arrives (`performance.now()` pinned to the wall clock at a `Date.now()` tick) and ' +
       'matches the marker. So a figure is codex write → tee → chunk encoder → merged fifo → view → stderr pipe → this process, with ' +
       'the real executor (`CODEX_STREAM_LOGS=1`, the default awk).',
@@ -302,12 +302,14 @@ async function measureLatency(dir: string, executor: string, env: Record<string,
   writeFileSync(fake, [
     '#!/usr/bin/env bash',
     '# Fake codex (bench B2 latency): prompt read to EOF, then one event per line of $BENCH_EVENTS_FILE,',
-    '# written with one builtin printf each; the wall clock right after each write goes to $BENCH_TIMES_FILE.',
+    '# written with one builtin printf each; the wall clock just before each write goes to $BENCH_TIMES_FILE',
+    '# (before: taken after, a preempted writer would note a time later than the reader saw the line).',
     'cat >/dev/null',
     'exec 3>"$BENCH_TIMES_FILE"',
     'while IFS= read -r line; do',
+    '    t=$EPOCHREALTIME',
     '    if [[ $line == E:* ]]; then printf \'%s\\n\' "${line#E:}" >&2; else printf \'%s\\n\' "$line"; fi',
-    '    printf \'%s\\n\' "$EPOCHREALTIME" >&3',
+    '    printf \'%s\\n\' "$t" >&3',
     `    sleep ${(paceMs / 1000).toFixed(3)}`,
     'done <"$BENCH_EVENTS_FILE"',
     '',
