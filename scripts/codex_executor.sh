@@ -270,8 +270,7 @@ exec 2>/dev/null
 if ((display)); then viewfd=$ERRFD; else exec {viewfd}>/dev/null; fi
 SV_STREAM_LOG=$stream_log SV_PROMPT_FILE=$prompt LC_ALL=C \
     "$AWK" "${awk_flags[@]}" -f "$VIEW_AWK" -v mode=tagged -v view="$view" -v max="$max" \
-    -v keep_lines="${CODEX_EXECUTOR_KEEP_LINES:-}" \
-    -v display="$display" -v flush="$display" <"$work/merged" >&"$viewfd" 2>&"$ERRFD" {ERRFD}>&- {napfd}>&- &
+    -v display="$display" -v flush="$display" -v keep_lines="${CODEX_EXECUTOR_KEEP_LINES-}" <"$work/merged" >&"$viewfd" 2>&"$ERRFD" {ERRFD}>&- {napfd}>&- &
 view_pid=$!
 
 set -m          # background jobs below get their own process groups

@@ -37,6 +37,8 @@ describe('a successful execute turn', () => {
       expect(lines).toContain('tokens used');
       expect(lines).toContain('2,068');
       expect(run.stderr).toContain('RESULT: completed');
+      // all and all_compact end as V661's merged stream did: the result lines last (issue 10)
+      expect(run.stderr.endsWith(view === 'all' || view === 'all_compact' ? `tokens used\n2,068\n${DEMO_RESULT_TEXT}\n` : 'tokens used\n2,068\n')).toBe(true);
       if (view === 'thinking') {
         expect(lines).not.toContain('user');
         expect(run.stderr).not.toContain('Execute the task below.');

@@ -156,6 +156,9 @@ const EXT_EXEC = ['exec', String.raw`/bin/bash -c "printf 'hello from codex\\n' 
   'checking...', 'oops'];
 const EXT_TAIL = ['file update', 'M /work/ws/a.txt', 'A /work/ws/b.txt', 'codex', 'RESULT: completed',
   'SUMMARY: created and patched a.txt, added b.txt', 'CHANGED_FILES: a.txt', 'CHECKS: npm test', 'tokens used', '4,136'];
+// all and all_compact end with the last message again, as V661's merged stream did (issue 10)
+const EXT_ECHO = ['RESULT: completed', 'SUMMARY: created and patched a.txt, added b.txt', 'CHANGED_FILES: a.txt', 'CHECKS: npm test'];
+const EV_END = 'tokens used\n2,068\nRESULT: completed\nSUMMARY: created a.txt with one line of text\nCHANGED_FILES: a.txt\nCHECKS: npm test\n';
 
 describe('argv (§8.2)', () => {
   it('defaults: exec --json -C <cwd> --output-last-message <private file> --skip-git-repo-check -s workspace-write -', async () => {
@@ -216,7 +219,7 @@ describe('prompt and environment', () => {
     const err = r.stderr.toString();
     expect(err.startsWith(`user\n${line}${line}`)).toBe(true);
     expect(err.length).toBeGreaterThan(prompt.toString().length);
-    expect(err.endsWith('tokens used\n2,068\n')).toBe(true);
+    expect(err.endsWith(EV_END)).toBe(true);
   });
 
   it('LANG, LC_ALL and RUST_BACKTRACE are set for codex; the rest of the environment passes through', async () => {
@@ -285,8 +288,8 @@ describe('views and logs (§9.5)', () => {
   const USER = ['user', 'Execute the task below.', 'Second line ü'];
   const env = { FAKE_CODEX_JSONL: EXTENDED_FILE, FAKE_CODEX_STDERR: `${STDIN_NOTE}\\n`, FAKE_CODEX_LAST_MESSAGE: LAST_MESSAGE };
   const want: Record<string, string[]> = {
-    all: [...USER, ...EXT_HEAD, ...EXT_EXEC, ...EXT_TAIL],
-    all_compact: [...USER, ...EXT_HEAD, ...EXT_EXEC, ...EXT_TAIL],
+    all: [...USER, ...EXT_HEAD, ...EXT_EXEC, ...EXT_TAIL, ...EXT_ECHO],
+    all_compact: [...USER, ...EXT_HEAD, ...EXT_EXEC, ...EXT_TAIL, ...EXT_ECHO],
     assistant: [...USER, ...EXT_HEAD, ...EXT_TAIL],
     thinking: [...EXT_HEAD, ...EXT_TAIL],
   };
@@ -310,6 +313,12 @@ describe('views and logs (§9.5)', () => {
     const r = await run({ input: prompt, env: { ...env, CODEX_STREAM_VIEW: 'all_compact', CODEX_STREAM_EXEC_MAX_CHARS: '20', CODEX_EXECUTOR_STREAM_LOG: f('stream.log') } });
     expect(withoutNote(r.stderr.toString())).toContain(lines('exec', '/bin/bash -c "printf...', ' succeeded:'));
     expect(withoutNote(readFileSync(f('stream.log'), 'utf8'))).toBe(lines(...EXT_HEAD, ...EXT_EXEC, ...EXT_TAIL));
+  });
+
+  it('CODEX_EXECUTOR_KEEP_LINES reaches the view: all_compact folds each exec section after N body lines', async () => {
+    const r = await run({ input: prompt, env: { ...env, FAKE_CODEX_STDERR: '', CODEX_STREAM_VIEW: 'all_compact', CODEX_EXECUTOR_KEEP_LINES: '1' } });
+    expect(r.stderr.toString()).toBe(lines(...USER, ...EXT_HEAD, EXT_EXEC[0]!, EXT_EXEC[1]!, '[all_compact] exec output omitted lines=2',
+      EXT_EXEC[4]!, EXT_EXEC[5]!, '[all_compact] exec output omitted lines=3', ...EXT_TAIL, ...EXT_ECHO));
   });
 
   it('a non-integer CODEX_STREAM_EXEC_MAX_CHARS means no truncation', async () => {
@@ -432,7 +441,7 @@ describe('teardown (§11.2)', () => {
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(4000);
     expect(r.stdout.toString()).toBe('done');
-    expect(r.stderr.toString().endsWith('tokens used\n2,068\n')).toBe(true);
+    expect(r.stderr.toString().endsWith(EV_END)).toBe(true);
     expect(r.stderr.toString()).not.toMatch(/Killed|Terminated|Done|\[\d+\]/);
     const { pgid } = await codexPid(f('pid'));
     expect(groupMembers(pgid)).toEqual([]);
