@@ -8,6 +8,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { packageRoot } from '../infrastructure/package_paths.js';
 import type { ServerConfig } from './config.js';
+import { KeyedMutex } from './dir_locks.js';
 import { FifoSemaphore } from './fifo_semaphore.js';
 import type { LoadedTemplate } from './prompt_template.js';
 import { readTailTool } from './read_tail_tool.js';
@@ -83,7 +84,7 @@ export function createCodexChildServer(deps: ServerDeps): CodexChildServer {
     void work.finally(() => running.delete(work)).catch(() => undefined);
     return work;
   };
-  const runDeps = { config: deps.config, template: deps.template, semaphore, shutdown: deps.shutdown, log: deps.log };
+  const runDeps = { config: deps.config, template: deps.template, semaphore, dirLocks: new KeyedMutex(), shutdown: deps.shutdown, log: deps.log };
 
   mcp.registerTool(
     TOOL_NAMES.runArtist,
