@@ -59,33 +59,48 @@ function splitPath(text: string): string[] {
 export async function resolveReal(input: string, base: string): Promise<string> {
   // No lexical normalisation first: `link/..` must mean "the parent of the link's target".
   const joined = path.isAbsolute(input) ? input : `${path.resolve(base)}${path.sep}${input}`;
-  // A stack, next component last: push and pop are O(1), so the walk is linear in components.
+  // Stacks, next component last: push and pop are O(1), so the walk is linear in components.
   const pending = splitPath(joined).reverse();
-  let current = path.parse(path.resolve(base)).root;
+  let root = path.parse(path.resolve(base)).root;
+  const done: string[] = [];
+  const current = () => root + done.join(path.sep);
   let links = 0;
+  // Components appended below the first one that cannot be lstat'ed: they cannot be probed
+  // either, so they are not (one syscall per existing component keeps long paths cheap). A `..`
+  // climbing back above it probes again: `missing/../link` reaches a real link.
+  let unprobed = 0;
   while (pending.length > 0) {
     const part = pending.pop() as string;
     if (part === '.') continue;
     if (part === '..') {
-      current = path.dirname(current);
+      done.pop();
+      if (unprobed > 0) unprobed -= 1;
       continue;
     }
-    const next = path.join(current, part);
-    // Always probe, even below a missing component: `missing/../link` reaches a real link again.
+    done.push(part);
+    if (unprobed > 0) {
+      unprobed += 1;
+      continue;
+    }
+    const next = current();
     const info = await lstat(next).catch(() => null);
     if (info === null || !info.isSymbolicLink()) {
-      current = next;
+      if (info === null) unprobed = 1;
       continue;
     }
     links += 1;
     if (links > MAX_SYMLINKS) throw Object.assign(new Error(`too many levels of symbolic links: ${input}`), { code: 'ELOOP' });
     const target = await readlink(next);
     // The link's target replaces it: absolute targets restart at the root, relative ones at its dir.
-    if (path.isAbsolute(target)) current = path.parse(target).root;
+    done.pop();
+    if (path.isAbsolute(target)) {
+      root = path.parse(target).root;
+      done.length = 0;
+    }
     const parts = splitPath(target);
     for (let i = parts.length - 1; i >= 0; i -= 1) pending.push(parts[i] as string);
   }
-  return current;
+  return current();
 }
 
 /** True when `candidate` lies strictly inside `root` (both absolute and resolved). */
