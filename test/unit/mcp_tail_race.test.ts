@@ -5,7 +5,7 @@
  * bench/b6_path_checks.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -51,7 +51,8 @@ while True:
     os.rename(link, target); os.rename(target, link)
     n += 1
     if n % 50 == 0:
-        with open(counter, 'w') as f: f.write(str(n))`,
+        with open(counter + '.new', 'w') as f: f.write(str(n))
+        os.replace(counter + '.new', counter)`,
       iter,
       real,
       link,
@@ -59,8 +60,11 @@ while True:
       counter,
     ], { stdio: 'ignore' });
     try {
-      const deadline = Date.now() + 30_000;
-      while (!readFileSync(counter, { flag: 'a+' }).toString().trim() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      // The counter file is replaced atomically, so every read sees a whole number.
+      const flips = () => (existsSync(counter) ? Number(readFileSync(counter, 'utf8')) : 0);
+      const deadline = Date.now() + 60_000;
+      while (flips() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const flipsBefore = flips();
       const tally = { inside: 0, outside: 0, refused: 0, empty: 0 };
       for (let i = 0; i < 600; i += 1) {
         const result = await readTailTool({ path: 'runs/run_race/iter_01/v01/log.txt', max_chars: 100 }, config);
@@ -73,7 +77,8 @@ while True:
       expect(tally.outside).toBe(0);
       expect(tally.inside + tally.refused + tally.empty).toBe(600);
       // The race really ran: the flipper flipped during the reads.
-      expect(Number(readFileSync(counter, 'utf8'))).toBeGreaterThan(0);
+      expect(flipsBefore).toBeGreaterThan(0);
+      expect(flips()).toBeGreaterThan(flipsBefore);
     } finally {
       flipper.kill('SIGKILL');
     }
