@@ -5,8 +5,9 @@
  * overwritten (the server creates its file with O_EXCL).
  */
 import { randomBytes } from 'node:crypto';
-import { link, lstat, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readFileNoFollow } from '../infrastructure/fs/safe_fs.js';
 
 /** The Artifact schema (`references/schemas.md` at grafix eba9363). */
 export interface Artifact {
@@ -56,7 +57,8 @@ export async function judgeArtifact(variantDir: string): Promise<ArtifactVerdict
   if (!info.isFile()) return { success: false, problem: 'artifact.json is not a regular file', exists: true };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    // No-follow: the file may have been swapped for a link since lstat; that is "not valid".
+    parsed = JSON.parse((await readFileNoFollow(file))?.toString('utf8') ?? '');
   } catch {
     return { success: false, problem: 'artifact.json is not valid JSON', exists: true };
   }
@@ -106,7 +108,9 @@ export function failureArtifact(context: unknown, variantRel: string): Artifact 
 
 async function readContext(variantDir: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(path.join(variantDir, 'artist_context.json'), 'utf8')) as unknown;
+    // A symlinked context is not followed: its fields would come from outside the variant dir.
+    const bytes = await readFileNoFollow(path.join(variantDir, 'artist_context.json'));
+    return bytes === null ? null : (JSON.parse(bytes.toString('utf8')) as unknown);
   } catch {
     return null;
   }

@@ -41,6 +41,11 @@ export interface ChildRunRequest {
   /** The client's cancellation combined with the server's shutdown. */
   signal: AbortSignal;
   progress: ProgressReporter;
+  /**
+   * Called once a slot is free, right before codex starts: null to go on, or one line saying why
+   * the run must not start (e.g. its directory was swapped for a symlink while it was queued).
+   */
+  beforeStart?: () => Promise<string | null>;
 }
 
 /** Shared services. */
@@ -174,6 +179,8 @@ export async function runChild(request: ChildRunRequest, deps: ChildRunDeps): Pr
   const queueMs = Date.now() - queuedAt;
   const startedAt = Date.now();
   try {
+    const refused = request.beforeStart ? await request.beforeStart() : null;
+    if (refused !== null) return notStarted(queueMs, refused);
     void request.progress('started');
     const outcome = await runCodexPrompt(request.prompt, {
       env: childEnv(deps.config, request),
@@ -196,6 +203,26 @@ export async function runChild(request: ChildRunRequest, deps: ChildRunDeps): Pr
   } finally {
     release();
   }
+}
+
+/** The report of a run refused after its queue wait: codex never started. */
+function notStarted(queueMs: number, fatal: string): ChildRunReport {
+  return {
+    started: false,
+    queueMs,
+    elapsedMs: 0,
+    timedOut: false,
+    cancelled: false,
+    shutdown: false,
+    exitCode: null,
+    codexExitedZero: false,
+    fatal,
+    note: null,
+    turnFailed: null,
+    threadId: null,
+    usage: null,
+    reason: 'run_dir_failed',
+  };
 }
 
 /**

@@ -17,6 +17,9 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 /** Protocol versions of the pinned SDK, newest first (a unit test checks them against the SDK). */
 export const SUPPORTED_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'] as const;
 
+/** Largest message accepted, as the SDK's own stdio transport (its STDIO_DEFAULT_MAX_BUFFER_SIZE). */
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
 /** What the server announces: name, version, capabilities. */
 export interface ServerIdentity {
   name: string;
@@ -122,6 +125,13 @@ export class EarlyStdioTransport implements Transport {
         this.pending.push(message);
         this.maybeAnswer();
       }
+    }
+    // An unterminated message past the limit would grow without bound: fail the transport, as
+    // the SDK's stdio transport does, so the server logs it and stops its runs.
+    if (this.buffer.length > MAX_MESSAGE_BYTES) {
+      this.onerror?.(new Error(`ReadBuffer exceeded maximum size of ${MAX_MESSAGE_BYTES} bytes`));
+      void this.close();
+      return;
     }
   }
 

@@ -57,6 +57,14 @@ export async function main(options: MainOptions = {}): Promise<void> {
   for (const name of HANDLED_SIGNALS) process.on(name, () => stop(name, signalExitCode(name) as number));
   // A client that vanishes makes stdout writes fail with EPIPE: treat it like a closed stdin.
   process.stdout.on('error', () => stop('stdout closed', MCP_EXIT.ok));
+  // The SDK closes the transport itself on a fatal read error (a message above its 10 MiB buffer):
+  // that is a shutdown too, logged with its cause, never a silent exit that leaves runs behind.
+  let transportError = '';
+  server.mcp.onerror = (error: unknown) => {
+    transportError = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+    logLine(`transport error: ${transportError}`);
+  };
+  server.mcp.onclose = () => stop(transportError === '' ? 'transport closed' : `transport closed after an error (${transportError})`, MCP_EXIT.ok);
 
   await server.mcp.connect(transport);
   preloadRunPath();

@@ -15,6 +15,6 @@ export async function readTailTool(rawArgs: unknown, config: ServerConfig): Prom
   if (!args.ok) return refusal(args.message);
   const checked = await checkTailPath(args.value.path, config.runsRoot, { base: config.repoRoot, home: config.env.HOME ?? undefined });
   if (!checked.ok) return refusal(checked.message);
-  const tail = await readTextTail(checked.resolved, args.value.maxChars);
+  const tail = await readTextTail(checked.resolved, args.value.maxChars, config.runsRoot);
   return tail.ok ? textResult(tail.text) : refusal(tail.message);
 }

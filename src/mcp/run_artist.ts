@@ -4,16 +4,20 @@
  * `artifact.json` exists → one short JSON result (contract §3).
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pinDir, type PinnedDir } from '../infrastructure/fs/pinned_dir.js';
+import { createEmptyFile, UnsafePathError } from '../infrastructure/fs/safe_fs.js';
 import { ensureArtifact, judgeArtifact } from './artifact.js';
 import { failureReason, failureSummary, runChild, type ChildRunDeps, type ChildRunReport, codexLogFiles } from './child_run.js';
+import type { KeyedMutex } from './dir_locks.js';
+import { QueueAbortedError } from './fifo_semaphore.js';
 import { checkVariantDir, displayPath } from './path_policy.js';
 import { progressReporter, type ProgressExtra } from './progress.js';
 import { artistPromptValues, renderTemplate, type LoadedTemplate } from './prompt_template.js';
 import { selfDisableArgs } from './self_registration.js';
 import { capHead, logTailSummary, oneLine, refusal, structuredResult } from './tool_result.js';
-import { checkRunArtistArgs, type RunArtistResult } from './tool_schemas.js';
+import { checkRunArtistArgs, type RunArtistArgs, type RunArtistResult } from './tool_schemas.js';
 
 /** Inputs the orchestrator must have put into the variant directory. */
 export const ARTIST_INPUTS = ['artist_context.json', 'creative_brief.json'] as const;
@@ -23,6 +27,8 @@ export interface ArtistToolDeps extends ChildRunDeps {
   template: LoadedTemplate;
   /** Aborted when the server shuts down. */
   shutdown: AbortSignal;
+  /** One call per variant directory at a time: later calls wait here (keyed by device:inode). */
+  dirLocks: KeyedMutex;
 }
 
 /** The SDK's handler `extra`, as far as this tool uses it. */
@@ -62,6 +68,43 @@ export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: Ar
 
   const vd = checked.resolved;
   const rel = displayPath(vd, config.repoRoot);
+  // Pinned from here on: the server's own reads and writes go through the descriptor, and the
+  // path is re-checked before codex gets it and before every write (issue 9, item 2).
+  let pin: PinnedDir;
+  try {
+    pin = await pinDir(vd);
+  } catch (error) {
+    return refusal(`variant_dir changed while being checked: ${vd} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const signal = AbortSignal.any([extra.signal, deps.shutdown]);
+  let unlock: () => void;
+  try {
+    unlock = await deps.dirLocks.acquire(pin.identity, signal);
+  } catch (error) {
+    await pin.close();
+    if (!(error instanceof QueueAbortedError)) throw error;
+    return refusal(`cancelled while waiting for the earlier call on ${rel} to finish; nothing was done`);
+  }
+  try {
+    return await runLocked(args.value, extra, deps, pin, rel, signal);
+  } finally {
+    unlock();
+    await pin.close();
+  }
+}
+
+/** The rest of a call, holding the variant directory's lock. */
+async function runLocked(
+  args: RunArtistArgs,
+  extra: ToolExtra,
+  deps: ArtistToolDeps,
+  pin: PinnedDir,
+  rel: string,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
+  const { config } = deps;
+  const vd = pin.real;
+  const here = pin.inside('');
   const logs = codexLogFiles(vd);
   const progress = progressReporter(extra);
   const base = {
@@ -74,14 +117,17 @@ export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: Ar
     codex_last_message_path: `${rel}/codex_last_message.md`,
   };
 
-  const finish = async (report: ChildRunReport | null, preRunProblem: string | null): Promise<CallToolResult> => {
-    const verdict = await judgeArtifact(vd);
-    const written = await ensureArtifact(vd, rel);
+  const finish = async (report: ChildRunReport | null, problem: string | null): Promise<CallToolResult> => {
+    // A directory swapped meanwhile gets nothing more from us: no artifact through a symlink.
+    const moved = await pin.verify();
+    const preRunProblem = moved ?? problem;
+    const verdict = moved === null ? await judgeArtifact(here) : { success: false, problem: moved, exists: false };
+    const written = moved === null ? await ensureArtifact(here, rel) : false;
     const success = report !== null && preRunProblem === null && report.codexExitedZero && report.fatal === null && !report.timedOut && !report.cancelled && verdict.success;
     let summary = '';
     if (!success) {
-      summary = preRunProblem ?? (report ? failureSummary(report, args.value.timeoutS) || (verdict.problem ?? '') : '');
-      if (summary === '') summary = await logTailSummary(logs.stderrLog, logs.stdoutLog);
+      summary = preRunProblem ?? (report ? failureSummary(report, args.timeoutS) || (verdict.problem ?? '') : '');
+      if (summary === '' && moved === null) summary = await logTailSummary(pin.inside('codex_stderr.txt'), pin.inside('codex_stdout.txt'));
       if (summary === '') summary = 'codex child failed';
     }
     const result: RunArtistResult = {
@@ -104,15 +150,19 @@ export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: Ar
   };
 
   // From here on the variant directory is valid: the codex logs exist even if codex never starts,
-  // and every exit path goes through finish(), which leaves an artifact.json.
+  // and every exit path goes through finish(), which leaves an artifact.json. The logs are
+  // created through the pinned descriptor; a planted symlink under a log name is refused.
   try {
-    await Promise.all(Object.values(logs).map((file) => writeFile(file, '')));
+    const moved = await pin.verify();
+    if (moved !== null) return await finish(null, moved);
+    for (const file of Object.values(logs)) await createEmptyFile(pin.inside(path.basename(file)));
   } catch (error) {
-    return finish(null, `cannot write the codex logs in ${rel}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    const why = error instanceof UnsafePathError ? error.message.replace(here, vd) : String(error);
+    return finish(null, `cannot write the codex logs in ${rel}: ${why}`);
   }
   try {
     const missing: string[] = [];
-    for (const name of ARTIST_INPUTS) if (!(await isFile(path.join(vd, name)))) missing.push(`${rel}/${name}`);
+    for (const name of ARTIST_INPUTS) if (!(await isFile(pin.inside(name)))) missing.push(`${rel}/${name}`);
     if (missing.length > 0) return await finish(null, `missing input file${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
 
     const prompt = renderTemplate(
@@ -125,11 +175,12 @@ export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: Ar
         workdir: config.artistWorkdir === 'variant' ? vd : config.repoRoot,
         runDir: vd,
         logs,
-        timeoutMs: args.value.timeoutS * 1000,
+        timeoutMs: args.timeoutS * 1000,
         sandbox: config.sandbox,
         extraCodexArgs: await artistCodexArgs(vd, deps),
-        signal: AbortSignal.any([extra.signal, deps.shutdown]),
+        signal,
         progress,
+        beforeStart: () => pin.verify(),
       },
       deps,
     );

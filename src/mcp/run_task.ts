@@ -10,8 +10,10 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pinDir, type PinnedDir } from '../infrastructure/fs/pinned_dir.js';
+import { createEmptyFile, ensureOwnDir, readFileNoFollow, UnsafePathError } from '../infrastructure/fs/safe_fs.js';
 import { failureReason, failureSummary, runChild, type ChildRunDeps, codexLogFiles } from './child_run.js';
 import { checkWorkspaceDir } from './path_policy.js';
 import { progressReporter } from './progress.js';
@@ -19,7 +21,7 @@ import type { ToolExtra } from './run_artist.js';
 import { selfDisableArgs } from './self_registration.js';
 import { lastCodePoints } from './text_tail.js';
 import { capHead, logTailSummary, oneLine, refusal, structuredResult } from './tool_result.js';
-import { checkRunTaskArgs, type RunTaskResult } from './tool_schemas.js';
+import { checkRunTaskArgs, type RunTaskArgs, type RunTaskResult } from './tool_schemas.js';
 
 /** Folder (inside the workspace) that holds the run directories. */
 export const TASK_RUNS_FOLDER = '.codex_child';
@@ -46,43 +48,78 @@ export async function runTaskTool(rawArgs: unknown, extra: ToolExtra, deps: Task
   if (!checked.ok) return refusal(checked.message);
 
   const workspace = checked.resolved;
-  const runsFolder = path.join(workspace, TASK_RUNS_FOLDER);
-  const runDir = path.join(runsFolder, newTaskRunId());
-  const logs = codexLogFiles(runDir);
+  let pin: PinnedDir;
   try {
-    await mkdir(runDir, { recursive: true, mode: 0o700 });
-    await writeFile(path.join(runsFolder, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
-    await Promise.all(Object.values(logs).map((file) => writeFile(file, '')));
+    pin = await pinDir(workspace);
   } catch (error) {
-    return refusal(`cannot create the run directory ${runDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    return refusal(`workspace_dir changed while being checked: ${workspace} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  try {
+    return await runInWorkspace(args.value, extra, deps, pin);
+  } finally {
+    await pin.close();
+  }
+}
+
+/**
+ * Creates `.codex_child/<run_id>/` and its logs through the pinned workspace, refusing a planted
+ * `.codex_child` symlink (or any symlink under a name the run creates).
+ * @returns null, or one line saying why not.
+ */
+async function createRunDir(pin: PinnedDir, runId: string): Promise<string | null> {
+  const folder = pin.inside(TASK_RUNS_FOLDER);
+  const own = pin.inside(path.join(TASK_RUNS_FOLDER, runId));
+  try {
+    await ensureOwnDir(folder);
+    // O_EXCL: an existing .gitignore (or a link under that name) is left alone.
+    await writeFile(path.join(folder, '.gitignore'), '*\n', { flag: 'wx' }).catch(() => undefined);
+    if (!(await ensureOwnDir(own))) return `refusing a run directory the run did not create: ${path.join(pin.real, TASK_RUNS_FOLDER, runId)}`;
+    for (const file of Object.values(codexLogFiles(own))) await createEmptyFile(file);
+    return null;
+  } catch (error) {
+    const text = error instanceof UnsafePathError ? error.message : (error as NodeJS.ErrnoException).code ?? String(error);
+    return text.split(pin.inside('')).join(pin.real);
+  }
+}
+
+async function runInWorkspace(args: RunTaskArgs, extra: ToolExtra, deps: TaskToolDeps, pin: PinnedDir): Promise<CallToolResult> {
+  const { config } = deps;
+  const workspace = pin.real;
+  const runId = newTaskRunId();
+  const runDir = path.join(workspace, TASK_RUNS_FOLDER, runId);
+  const logs = codexLogFiles(runDir);
+  const problem = await createRunDir(pin, runId);
+  if (problem !== null) return refusal(`cannot create the run directory ${runDir}: ${problem}`);
 
   const progress = progressReporter(extra);
   const self = await selfDisableArgs(path.join(runDir, '.codex_home'), config.env);
   const report = await runChild(
     {
-      prompt: args.value.prompt,
+      prompt: args.prompt,
       workdir: workspace,
       runDir,
       logs,
-      timeoutMs: args.value.timeoutS * 1000,
-      sandbox: args.value.sandbox ?? config.sandbox,
-      model: args.value.model,
+      timeoutMs: args.timeoutS * 1000,
+      sandbox: args.sandbox ?? config.sandbox,
+      model: args.model,
       extraCodexArgs: self.args,
       signal: AbortSignal.any([extra.signal, deps.shutdown]),
       progress,
+      beforeStart: () => pin.verify(),
     },
     deps,
   );
 
+  const ownLogs = codexLogFiles(pin.inside(path.join(TASK_RUNS_FOLDER, runId)));
   const success = report.codexExitedZero && report.fatal === null && !report.timedOut && !report.cancelled;
   let summary = '';
   if (!success) {
-    summary = failureSummary(report, args.value.timeoutS);
-    if (summary === '') summary = await logTailSummary(logs.stderrLog, logs.stdoutLog);
+    summary = failureSummary(report, args.timeoutS);
+    if (summary === '') summary = await logTailSummary(ownLogs.stderrLog, ownLogs.stdoutLog);
     if (summary === '') summary = 'codex child failed';
   }
-  const message = await readFile(logs.lastMessage, 'utf8').catch(() => '');
+  // Read through the pinned workspace, never through a link the model put under the name.
+  const message = (await readFileNoFollow(ownLogs.lastMessage).catch(() => null))?.toString('utf8') ?? '';
   const finalMessage = lastCodePoints(message, FINAL_MESSAGE_MAX);
   const result: RunTaskResult = {
     status: success ? 'success' : 'failed',

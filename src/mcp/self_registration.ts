@@ -141,9 +141,11 @@ export interface SelfDisable {
 export async function selfDisableArgs(runCodexHome: string, env: Readonly<Record<string, string | undefined>>): Promise<SelfDisable> {
   const names = new Set<string>();
   const parentHome = parentCodexHome(env);
+  // A run home planted as a symlink is refused by the adapter before codex starts: not read here.
+  const plantedHome = await lstat(runCodexHome).then((i) => i.isSymbolicLink(), () => false);
   for (const name of sharedConfigNames(env)) {
     const own = path.join(runCodexHome, name);
-    let text = await readRegular(own);
+    let text = plantedHome ? null : await readRegular(own);
     const ownExists = text !== null || (await lstat(own).then((i) => !i.isSymbolicLink(), () => false));
     if (text === null && !ownExists && env.CODEX_LINK_CONFIG !== '0') text = await readRegular(path.join(parentHome, name));
     for (const server of findSelfServers(text ?? '')) names.add(server);

@@ -7,6 +7,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConfig } from './config.js';
+import { KeyedMutex } from './dir_locks.js';
 import { FifoSemaphore } from './fifo_semaphore.js';
 import type { LoadedTemplate } from './prompt_template.js';
 import { packageVersion } from './package_version.js';
@@ -85,7 +86,7 @@ export function createCodexChildServer(deps: ServerDeps): CodexChildServer {
     void work.finally(() => running.delete(work)).catch(() => undefined);
     return work;
   };
-  const runDeps = { config: deps.config, template: deps.template, semaphore, shutdown: deps.shutdown, log: deps.log };
+  const runDeps = { config: deps.config, template: deps.template, semaphore, dirLocks: new KeyedMutex(), shutdown: deps.shutdown, log: deps.log };
 
   type Handler = (args: unknown, extra: ToolExtra) => Promise<CallToolResult>;
   const tools: { tool: Tool; handler: Handler }[] = [

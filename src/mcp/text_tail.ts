@@ -2,8 +2,9 @@
  * `art_loop.read_text_tail`: the last N characters (code points) of a text file, reading only the
  * end of the file, so a 50 MB log costs a few kilobytes of I/O. Invalid UTF-8 becomes U+FFFD.
  */
-import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { isStrictlyInside } from './path_policy.js';
 
 /** Largest `max_chars` honoured; larger requests are clamped (tool output has to stay small). */
 export const MAX_TAIL_CHARS = 200_000;
@@ -18,27 +19,44 @@ export function lastCodePoints(text: string, count: number): string {
   return points.length <= count ? text : points.slice(points.length - count).join('');
 }
 
+/** True when `/proc/self/fd/<n>` names what a descriptor really opened (Linux). */
+const PROC_FD = existsSync('/proc/self/fd');
+
+/**
+ * Where the descriptor really points: the kernel's own path on Linux; elsewhere the real path of
+ * `file`, accepted only when it is the same inode as the descriptor.
+ */
+async function openedPath(handle: FileHandle, file: string): Promise<string | null> {
+  if (PROC_FD) return readlink(`/proc/self/fd/${handle.fd}`).catch(() => null);
+  const [real, opened] = await Promise.all([realpath(file).catch(() => null), handle.stat()]);
+  if (real === null) return null;
+  const now = await stat(real).catch(() => null);
+  return now !== null && now.dev === opened.dev && now.ino === opened.ino ? real : null;
+}
+
 /**
  * Reads the tail of `file` (already resolved and allowed by the path policy). A missing file
- * gives `""`.
+ * gives `""`. The path is used once, by one `open(O_NOFOLLOW)`; what that descriptor really
+ * opened must still lie strictly inside `root` — so a directory swapped for a symlink between
+ * the check and the open is refused, never read.
  *
  * @param maxChars code points to return, ≥ 1 (clamped to {@link MAX_TAIL_CHARS}).
+ * @param root the runs root the descriptor must point into.
  */
-export async function readTextTail(file: string, maxChars: number): Promise<TailOutcome> {
+export async function readTextTail(file: string, maxChars: number, root: string): Promise<TailOutcome> {
   const count = Math.min(Math.max(1, Math.floor(maxChars)), MAX_TAIL_CHARS);
-  const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
-  if (info instanceof Error) {
-    if (info.code === 'ENOENT' || info.code === 'ENOTDIR') return { ok: true, text: '' };
-    return { ok: false, message: `cannot read ${file}: ${info.code ?? info.message}` };
+  // O_NONBLOCK: a FIFO under the name must not make open hang; it is refused after fstat.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => error);
+  if (handle instanceof Error) {
+    if (handle.code === 'ENOENT' || handle.code === 'ENOTDIR') return { ok: true, text: '' };
+    if (handle.code === 'ELOOP') return { ok: false, message: `path changed since it was checked (now a symlink): ${file}` };
+    return { ok: false, message: `cannot read ${file}: ${handle.code ?? handle.message}` };
   }
-  if (info.isDirectory()) return { ok: false, message: `path is a directory, not a file: ${file}` };
-  if (!info.isFile()) return { ok: false, message: `path is not a regular file: ${file}` };
-
-  // O_NONBLOCK: should the file have been swapped for a FIFO since stat, open must not hang.
-  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => error);
-  if (handle instanceof Error) return { ok: false, message: `cannot read ${file}: ${handle.code ?? handle.message}` };
   try {
+    const opened = await openedPath(handle, file);
+    if (opened === null || !isStrictlyInside(opened, root)) return { ok: false, message: `path changed since it was checked (it leads outside ${root}): ${file}` };
     const current = await handle.stat();
+    if (current.isDirectory()) return { ok: false, message: `path is a directory, not a file: ${file}` };
     if (!current.isFile()) return { ok: false, message: `path is not a regular file: ${file}` };
     // Each code point takes 1–4 bytes, so the last `count` of them lie within the last 4·count
     // bytes; 3 more let us step over a character cut at the start of the window.

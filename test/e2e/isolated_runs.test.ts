@@ -186,7 +186,7 @@ describe('clear failures before codex starts (through bin/codex-wrapper)', () =>
     writeFileSync(blocker, 'a file where a directory should be');
     const run = await runWrapper(executePayload('demo'), { ...world.env, CODEX_API_KEY: 'sk-fake', CODEX_RUN_DIR: path.join(blocker, 'run') });
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toMatch(/^cannot prepare run dir .*blocker\/run\/\.codex_home: ENOTDIR/);
+    expect(run.stderr.trim()).toMatch(/^cannot prepare run dir .*blocker\/run: .*ENOTDIR/);
     expect(world.server.requests).toHaveLength(0);
   });
 });

@@ -55,7 +55,7 @@ describe('prepareIsolatedRun: directories', () => {
     expect(prepared).toBeInstanceOf(CodexChildError);
     const error = prepared as CodexChildError;
     expect(error.reason).toBe('run_dir_failed');
-    expect(error.message).toMatch(/^cannot prepare run dir .*\/ro\/run\/\.codex_home: ENOTDIR/);
+    expect(error.message).toMatch(/^cannot prepare run dir .*\/ro\/run: .*ENOTDIR/);
   });
 });
 

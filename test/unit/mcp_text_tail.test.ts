@@ -1,6 +1,6 @@
 /** read_text_tail: code points, multibyte text, big files read from the end, refusals. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { lastCodePoints, MAX_TAIL_CHARS, readTextTail } from '../../src/mcp/text
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-tail-'));
+  dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'mcp-tail-')));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,23 +28,23 @@ describe('lastCodePoints', () => {
 
 describe('readTextTail', () => {
   it('returns the last N characters of ASCII and multibyte text', async () => {
-    expect(await readTextTail(write('a.txt', 'hello world'), 5)).toEqual({ ok: true, text: 'world' });
-    expect(await readTextTail(write('j.txt', 'これは日本語のログです'), 4)).toEqual({ ok: true, text: 'ログです' });
-    expect(await readTextTail(write('e.txt', 'x😀y🎨z'), 3)).toEqual({ ok: true, text: 'y🎨z' });
-    expect(await readTextTail(write('short.txt', 'é'), 4000)).toEqual({ ok: true, text: 'é' });
+    expect(await readTextTail(write('a.txt', 'hello world'), 5, dir)).toEqual({ ok: true, text: 'world' });
+    expect(await readTextTail(write('j.txt', 'これは日本語のログです'), 4, dir)).toEqual({ ok: true, text: 'ログです' });
+    expect(await readTextTail(write('e.txt', 'x😀y🎨z'), 3, dir)).toEqual({ ok: true, text: 'y🎨z' });
+    expect(await readTextTail(write('short.txt', 'é'), 4000, dir)).toEqual({ ok: true, text: 'é' });
   });
 
   it('never starts with a broken character when the byte window cuts one', async () => {
     // 3-byte characters: a window of 4·N+3 bytes starts mid-character for most N.
     const text = 'あいうえお'.repeat(200);
     for (const n of [1, 2, 3, 7, 50]) {
-      const result = await readTextTail(write(`cut${n}.txt`, text), n);
+      const result = await readTextTail(write(`cut${n}.txt`, text), n, dir);
       expect(result).toEqual({ ok: true, text: Array.from(text).slice(-n).join('') });
     }
   });
 
   it('replaces invalid UTF-8 instead of failing', async () => {
-    const result = await readTextTail(write('bad.bin', Buffer.from([0x61, 0xff, 0x62])), 10);
+    const result = await readTextTail(write('bad.bin', Buffer.from([0x61, 0xff, 0x62])), 10, dir);
     expect(result).toEqual({ ok: true, text: 'a\uFFFDb' });
   });
 
@@ -53,29 +53,29 @@ describe('readTextTail', () => {
     const big = path.join(dir, 'big.log');
     execFileSync('bash', ['-c', `truncate -s 3G ${big} && printf 'THE END\\n' >> ${big}`]);
     const started = Date.now();
-    const result = await readTextTail(big, 8);
+    const result = await readTextTail(big, 8, dir);
     expect(result).toEqual({ ok: true, text: 'THE END\n' });
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('gives "" for a missing file (and below a missing directory)', async () => {
-    expect(await readTextTail(path.join(dir, 'nope.txt'), 10)).toEqual({ ok: true, text: '' });
-    expect(await readTextTail(path.join(dir, 'nope/deeper.txt'), 10)).toEqual({ ok: true, text: '' });
+    expect(await readTextTail(path.join(dir, 'nope.txt'), 10, dir)).toEqual({ ok: true, text: '' });
+    expect(await readTextTail(path.join(dir, 'nope/deeper.txt'), 10, dir)).toEqual({ ok: true, text: '' });
   });
 
   it('refuses directories and FIFOs without hanging', async () => {
     const sub = path.join(dir, 'sub');
     mkdirSync(sub);
-    expect(await readTextTail(sub, 10)).toEqual({ ok: false, message: `path is a directory, not a file: ${sub}` });
+    expect(await readTextTail(sub, 10, dir)).toEqual({ ok: false, message: `path is a directory, not a file: ${sub}` });
     const fifo = path.join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    expect(await readTextTail(fifo, 10)).toEqual({ ok: false, message: `path is not a regular file: ${fifo}` });
-    expect(await readTextTail('/dev/null', 10)).toEqual({ ok: false, message: 'path is not a regular file: /dev/null' });
+    expect(await readTextTail(fifo, 10, dir)).toEqual({ ok: false, message: `path is not a regular file: ${fifo}` });
+    expect(await readTextTail('/dev/null', 10, '/')).toEqual({ ok: false, message: 'path is not a regular file: /dev/null' });
   });
 
   it('clamps huge max_chars', async () => {
     const text = 'z'.repeat(MAX_TAIL_CHARS + 10);
-    const result = await readTextTail(write('clamp.txt', text), MAX_TAIL_CHARS * 10);
+    const result = await readTextTail(write('clamp.txt', text), MAX_TAIL_CHARS * 10, dir);
     expect(result.ok && result.text.length).toBe(MAX_TAIL_CHARS);
   });
 });

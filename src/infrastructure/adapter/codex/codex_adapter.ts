@@ -4,11 +4,12 @@
  * generic tool) starts at snapshot. Expected failures come back as {@link CodexChildError} values
  * with the exit code the drop-in CLI uses; nothing here throws for them.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { childError, CodexChildError } from '../../../domain/errors.js';
 import { isHandledSignal, signalExitCode } from '../../process/signals.js';
+import { createEmptyFile, UnsafePathError, writeFileNoFollow } from '../../fs/safe_fs.js';
 import { codexNotFoundError, resolveCodexBin } from './codex_binary.js';
 import { followLines } from './event_follower.js';
 import type { ThreadEvent } from './codex_event_types.js';
@@ -172,7 +173,8 @@ async function isDirectory(dir: string): Promise<boolean> {
 function debugLines(settings: ResolvedSettings, prompt: string, options: CodexRunOptions): Promise<void> {
   const promptLog = envValue(settings.env, 'CODEX_PROMPT_LOG_PATH', '/tmp/codex_wrapper_last_prompt.txt');
   options.log?.(`[codex_wrapper] prompt_chars=${[...prompt].length} prompt_log=${promptLog}`);
-  return writeFile(promptLog, prompt, 'utf8').catch(() => undefined); // write errors ignored, as V661
+  // Write errors ignored, as V661; a symlink under the name is one of them (never written through).
+  return writeFileNoFollow(promptLog, prompt).catch(() => undefined);
 }
 
 async function runWithSettings(
@@ -234,8 +236,15 @@ async function executeAndVerify(
   }
 
   const paths: ExecutorPaths = { ...executorPathsIn(workDir), ...options.logFiles };
-  // Kept log files may hold an earlier run's output: empty them before anyone reads them.
-  await Promise.all(Object.values(paths).map((file) => writeFile(file, '')));
+  // Kept log files may hold an earlier run's output: empty them before anyone reads them. They
+  // are created here, not by the executor (whose `: >file` would follow a planted symlink): a
+  // symlink or non-regular file under a log name is refused before codex starts.
+  try {
+    for (const file of Object.values(paths)) await createEmptyFile(file);
+  } catch (error) {
+    if (!(error instanceof UnsafePathError)) throw error;
+    return failure(childError({ reason: 'run_dir_failed', exitCode: 1, message: `cannot prepare the run's log files: ${error.message}`, details: { path: error.path } }));
+  }
   const follower = options.onEvent ? followEvents(paths.stdoutLog, options.onEvent) : null;
   const refresh = isolation ? await isolation.coordinateRefresh() : null;
   const startedAt = Date.now();

@@ -2,8 +2,9 @@
  * The stderr report of a failed or empty run (contract §12.1 and §12.2 row 13), built from the
  * executor's stream log. Only the tail of the log is read, so a 50 MB log costs no memory.
  */
-import { copyFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { readTailText } from '../../fs/file_reads.js';
+import { copyFileNoFollow } from '../../fs/safe_fs.js';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 
 /** How much of the end of the stream log is read for tails and previews. */
@@ -56,7 +57,8 @@ export async function codexFailureError(context: FailureContext): Promise<CodexC
   const base = `codex command failed (exit=${exitCode})`;
   const details = { codexExitCode: exitCode, ...context.details };
   if ((await fileSize(context.streamLogPath)) > 0) {
-    await copyFile(context.streamLogPath, context.errorLogPath).catch(() => undefined); // errors ignored, as V661
+    // Errors ignored, as V661; a symlink at the copy's path is one of them (never written through).
+    await copyFileNoFollow(context.streamLogPath, context.errorLogPath).catch(() => undefined);
     const text = await readTailText(context.streamLogPath, TAIL_READ_BYTES); // read once: tail and preview
     const tail = tailOf(text, 80);
     const preview = previewLines(tail.slice(-60), text.endsWith('\n'));

@@ -1,10 +1,16 @@
 /**
  * Per-run directories: `<run>/.codex_home` and `<run>/.tmp` as siblings. CODEX_HOME must never sit
  * inside TMPDIR, or codex refuses to create its helper binaries (openai/codex#17473).
+ *
+ * A run dir may have been written by an earlier child (a variant dir is), so `.codex_home` and
+ * `.tmp` must be real directories: a symlink under either name is refused, never followed. The
+ * run dir itself is created one component at a time (Node 20's recursive mkdir spins forever
+ * under `/proc`), so an impossible place fails at once with one line.
  */
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { childError, type CodexChildError } from '../../../../domain/errors.js';
+import { ensureOwnDir, makeDirWalk } from '../../../fs/safe_fs.js';
 
 /** The two directories of an isolated run. */
 export interface RunDirs {
@@ -25,9 +31,19 @@ function oneLine(error: unknown): string {
 export async function prepareRunDirs(runDir: string): Promise<RunDirs | CodexChildError> {
   const absolute = path.resolve(runDir);
   const dirs: RunDirs = { runDir: absolute, codexHome: path.join(absolute, '.codex_home'), tmpDir: path.join(absolute, '.tmp') };
+  try {
+    await makeDirWalk(absolute);
+  } catch (error) {
+    return childError({
+      reason: 'run_dir_failed',
+      exitCode: 1,
+      message: `cannot prepare run dir ${absolute}: ${oneLine(error)}`,
+      details: { runDir: absolute, dir: absolute },
+    });
+  }
   for (const dir of [dirs.codexHome, dirs.tmpDir]) {
     try {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await ensureOwnDir(dir);
       await access(dir, constants.W_OK | constants.X_OK);
     } catch (error) {
       return childError({
