@@ -144,11 +144,12 @@ export async function takeDotenvSnapshot(root: string, options: SnapshotOptions 
     let failed = false;
     // A fixed pool of workers, each with its own read buffer: bounded descriptors and memory.
     const worker = async () => {
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      let buffer: Buffer | undefined; // allocated on first use: a worker without a file costs nothing
       while (!failed && next < entries.length) {
         const index = next++;
         const rel = entries[index] as string;
         try {
+          buffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
           const print = await fingerprintFile(path.join(base, rel), maxFull, buffer, signal);
           if (print === null) continue;
           prints[index] = print.value;
