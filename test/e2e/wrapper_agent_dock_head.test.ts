@@ -164,7 +164,7 @@ describe('all_compact in HEAD mode (§7, the executor side)', () => {
     const run = await runWrapper(withScenario(G3_PAYLOAD, 'long_exec'), { ...env, RESULT_PHASE: 'implement' });
     expect(run.code).toBe(0);
     const [args] = taggedViewArgs(argsLog);
-    expect(args).toContain('-v keep_lines=7 ');
+    expect(args).toMatch(/-v keep_lines=7( |$)/);
     expect(args).toContain('-v max=0 ');
     expect(run.stderr).toContain(`line-0-${'x'.repeat(30)}`); // longer than 20: not cut
   });
@@ -174,12 +174,12 @@ describe('all_compact in HEAD mode (§7, the executor side)', () => {
     const env = { ...world.env, CODEX_EXECUTOR_AWK: awk, CODEX_STREAM_VIEW: 'all_compact', CODEX_STREAM_EXEC_MAX_CHARS: '20', CODEX_STREAM_EXEC_KEEP_LINES: '2x' };
     const head = await runWrapper(withScenario(G3_PAYLOAD, 'long_exec'), { ...env, RESULT_PHASE: 'review' });
     expect(head.code).toBe(0);
-    expect(taggedViewArgs(argsLog)[0]).toContain('-v keep_lines=none ');
+    expect(taggedViewArgs(argsLog)[0]).toMatch(/-v keep_lines=none( |$)/);
     writeFileSync(argsLog, '');
     const v661 = await runWrapper(withScenario(G3_PAYLOAD, 'long_exec'), { ...env, CODEX_EXECUTOR_KEEP_LINES: '5' });
     expect(v661.code).toBe(0);
     const [args] = taggedViewArgs(argsLog);
-    expect(args).toContain('-v keep_lines= ');
+    expect(args).toMatch(/-v keep_lines=( |$)/);
     expect(args).toContain('-v max=20 ');
     expect(v661.stderr).not.toContain(`line-0-${'x'.repeat(30)}`);
   });

@@ -178,11 +178,6 @@ describe('prepareIsolatedRun: config and secrets', () => {
     const off = await prepare({ CODEX_API_KEY: 'k', CODEX_LINK_CONFIG: '0' });
     expect(off.linkedConfig).toEqual([]);
   });
-
-  it('passes a shell_environment_policy that hides key and token variables from tool commands', async () => {
-    const run = await prepare({ CODEX_API_KEY: 'k' });
-    expect(run.extraArgs).toEqual(['-c', 'shell_environment_policy.exclude=["*KEY*","*TOKEN*","*SECRET*","*PASSWORD*"]']);
-  });
 });
 
 describe('refresh coordination', () => {

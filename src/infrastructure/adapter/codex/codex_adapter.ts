@@ -15,7 +15,7 @@ import { followLines } from './event_follower.js';
 import type { ThreadEvent } from './codex_event_types.js';
 import { EventAccumulator, summarizeEventFile, type CodexCommand, type CodexEventSummary, type CodexFileChange, type CodexUsage } from './codex_events.js';
 import { checkDotenvReferences, isDenyPayloadCheckEnabled, isDotenvSnapshotEnabled } from './deny_checker.js';
-import { diffDotenvSnapshots, dotenvModifiedError, isEmptyDiff, takeDotenvSnapshot, type DotenvSnapshot } from './env_snapshot.js';
+import { diffDotenvSnapshots, dotenvModifiedError, fullHashMaxBytesFrom, isEmptyDiff, takeDotenvSnapshot, type DotenvSnapshot, type SnapshotOutcome } from './env_snapshot.js';
 import { executorPathsIn, runExecutor, type DisplayTarget, type ExecutorPaths } from './executor_runner.js';
 import { codexFailureError, emptyOutputError, readTailLines } from './failure_report.js';
 import { checkMode, validatePayload, type PromptMode } from './payload_validator.js';
@@ -25,6 +25,8 @@ import { prepareIsolatedRun, type IsolatedRun } from './isolation/isolated_run.j
 import { fallbackResultText, parseResultBlock, verifyChangedFiles, type ParsedResult } from './result_parser.js';
 import { decideCompat, viewEnvOverrides, type CompatDecision, type CompatMode } from './compat_mode.js';
 import { phaseFallbackResult } from './phase_fallback.js';
+import { startRunClock, stoppedOutsideCodexError, type RunClock } from './run_clock.js';
+import { secretExclusionArgs } from './secret_env.js';
 
 /** Options shared by {@link runTeammatePayload} and {@link runCodexPrompt}. */
 export interface CodexRunOptions {
@@ -36,9 +38,13 @@ export interface CodexRunOptions {
   defaultProjectDir?: string;
   /** Where the live stream view goes (default: this process's stderr). */
   display?: DisplayTarget;
-  /** Kill the whole codex process tree after this many milliseconds. */
+  /**
+   * Stop the run after this many milliseconds, counted from the first `.env*` snapshot: a run
+   * stopped while codex runs has its whole process tree killed; one stopped during a snapshot
+   * ends there.
+   */
   timeoutMs?: number;
-  /** Abort the run; the whole codex process tree is killed. */
+  /** Abort the run (codex's whole process tree is killed; a snapshot in progress stops). */
   signal?: AbortSignal;
   /** Grace between SIGTERM and SIGKILL (default 3000 ms). */
   killGraceMs?: number;
@@ -57,7 +63,7 @@ export interface CodexRunOptions {
    * symlink (README "Isolated runs"). Unset: codex uses the caller's CODEX_HOME.
    */
   runDir?: string;
-  /** Receives diagnostic lines (debug mode); default: none. */
+  /** Receives diagnostic and warning lines (the wrapper prints them on stderr); default: none. */
   log?: (line: string) => void;
   /**
    * Which contract a teammate payload follows ({@link runTeammatePayload} only): `v661`, or
@@ -113,7 +119,10 @@ const failure = (error: CodexChildError, facts: CodexRunFacts | null = null): Co
 interface ResolvedSettings {
   env: EnvRecord;
   cwd: string;
+  /** TARGET_PROJECT_DIR as given (error messages quote it). */
   projectDir: string;
+  /** The same, resolved once against `cwd`: what the snapshot, codex and verification use. */
+  projectPath: string;
   codexBin: string;
 }
 
@@ -124,7 +133,7 @@ async function resolveSettings(options: CodexRunOptions): Promise<ResolvedSettin
   const resolved = await resolveCodexBin(codexBin, env.PATH, cwd);
   if (resolved === null) return codexNotFoundError(codexBin);
   const projectDir = envValue(env, 'TARGET_PROJECT_DIR', options.defaultProjectDir ?? cwd);
-  return { env, cwd, projectDir, codexBin };
+  return { env, cwd, projectDir, projectPath: path.resolve(cwd, projectDir), codexBin };
 }
 
 /**
@@ -184,7 +193,7 @@ async function runWithSettings(
   mode: PromptMode | null,
   compat: CompatDecision,
 ): Promise<CodexRunOutcome> {
-  const projectDir = path.resolve(settings.cwd, settings.projectDir);
+  const projectDir = settings.projectPath;
   if (!(await isDirectory(projectDir))) {
     return failure(
       childError({
@@ -207,9 +216,16 @@ async function runWithSettings(
   }
 
   const ownLogDir = options.logDir === undefined;
-  // Private files live in the run's own TMPDIR when isolated, so nothing lands in the system one.
-  const tempRoot = isolation?.tmpDir ?? os.tmpdir();
-  const workDir = ownLogDir ? await mkdtemp(path.join(tempRoot, 'codex-child-')) : path.resolve(options.logDir as string);
+  // Private files live in the run's own TMPDIR when isolated, so nothing lands in the system one;
+  // otherwise in the TMPDIR of the env the run was given (not necessarily this process's).
+  const tempRoot = isolation?.tmpDir ?? path.resolve(settings.cwd, envValue(settings.env, 'TMPDIR', '') || os.tmpdir());
+  let workDir: string;
+  try {
+    workDir = ownLogDir ? await mkdtemp(path.join(tempRoot, 'codex-child-')) : path.resolve(settings.cwd, options.logDir as string);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return failure(childError({ reason: 'run_dir_failed', exitCode: 1, message: `cannot create a temp dir in ${tempRoot}: ${code}`, details: { tempRoot } }));
+  }
   try {
     return await executeAndVerify(prompt, settings, options, mode, compat, workDir, projectDir, isolation);
   } finally {
@@ -227,11 +243,46 @@ async function executeAndVerify(
   projectDir: string,
   isolation: IsolatedRun | null,
 ): Promise<CodexRunOutcome> {
+  const clock = startRunClock(options.timeoutMs, options.signal);
+  try {
+    return await executeOnClock(prompt, settings, options, mode, compat, workDir, projectDir, isolation, clock);
+  } finally {
+    clock.dispose();
+  }
+}
+
+/** Takes one snapshot on the run's clock; says once per run which files were only fingerprinted. */
+async function snapshotOnClock(projectDir: string, settings: ResolvedSettings, clock: RunClock, announced: Set<string>, options: CodexRunOptions): Promise<SnapshotOutcome> {
+  const fullHashMaxBytes = fullHashMaxBytesFrom(settings.env);
+  const taken = await takeDotenvSnapshot(projectDir, { signal: clock.signal, fullHashMaxBytes });
+  const fresh = taken.ok ? taken.bounded.filter((rel) => !announced.has(rel)) : [];
+  if (fresh.length > 0) {
+    fresh.forEach((rel) => announced.add(rel));
+    const shown = fresh.length > 5 ? `${fresh.slice(0, 5).join(', ')} and ${fresh.length - 5} more` : fresh.join(', ');
+    options.log?.(
+      `codex-child: warning: .env* larger than ${fullHashMaxBytes} bytes fingerprinted by size, mtime, ctime, inode and first/last MiB, not hashed whole: ${shown}`,
+    );
+  }
+  return taken;
+}
+
+async function executeOnClock(
+  prompt: string,
+  settings: ResolvedSettings,
+  options: CodexRunOptions,
+  mode: PromptMode | null,
+  compat: CompatDecision,
+  workDir: string,
+  projectDir: string,
+  isolation: IsolatedRun | null,
+  clock: RunClock,
+): Promise<CodexRunOutcome> {
   const snapshotOn = isDotenvSnapshotEnabled(settings.env);
+  const announced = new Set<string>();
   let before: DotenvSnapshot | null = null;
   if (snapshotOn) {
-    const taken = await takeDotenvSnapshot(projectDir);
-    if (!taken.ok) return failure(taken.error);
+    const taken = await snapshotOnClock(projectDir, settings, clock, announced, options);
+    if (!taken.ok) return failure(taken.aborted ? stoppedOutsideCodexError(clock, options.timeoutMs, 'before_codex') : taken.error);
     before = taken.snapshot;
   }
 
@@ -247,15 +298,23 @@ async function executeAndVerify(
   }
   const follower = options.onEvent ? followEvents(paths.stdoutLog, options.onEvent) : null;
   const refresh = isolation ? await isolation.coordinateRefresh() : null;
+  if (clock.signal.aborted) {
+    await refresh?.done();
+    await follower?.stop();
+    return failure(stoppedOutsideCodexError(clock, options.timeoutMs, 'before_codex'));
+  }
   const startedAt = Date.now();
+  const remainingMs = clock.remainingMs();
   const run = await runExecutor({
     prompt,
-    env: { ...settings.env, ...viewEnvOverrides(compat, settings.env), TARGET_PROJECT_DIR: settings.projectDir, ...isolation?.envOverrides, ...options.envOverrides },
+    // The resolved path: codex's -C would otherwise resolve a relative one against our own cwd.
+    env: { ...settings.env, ...viewEnvOverrides(compat, settings.env), TARGET_PROJECT_DIR: projectDir, ...isolation?.envOverrides, ...options.envOverrides },
     paths,
     workDir,
-    extraArgs: [...(isolation?.extraArgs ?? []), ...(options.extraCodexArgs ?? [])],
+    // Secrets are hidden from the model's commands in every mode (secret_env.ts).
+    extraArgs: [...secretExclusionArgs(), ...(options.extraCodexArgs ?? [])],
     display: options.display ?? 'inherit',
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
   }).finally(async () => {
@@ -298,8 +357,8 @@ async function executeAndVerify(
   }
 
   if (before !== null) {
-    const after = await takeDotenvSnapshot(projectDir);
-    if (!after.ok) return failure(after.error, facts);
+    const after = await snapshotOnClock(projectDir, settings, clock, announced, options);
+    if (!after.ok) return failure(after.aborted ? stoppedOutsideCodexError(clock, options.timeoutMs, 'after_codex') : after.error, facts);
     const diff = diffDotenvSnapshots(before, after.snapshot);
     if (!isEmptyDiff(diff)) return failure(dotenvModifiedError(diff), facts);
   }

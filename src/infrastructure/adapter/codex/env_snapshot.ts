@@ -7,13 +7,18 @@
  * not descended, unreadable directories skipped, a missing root giving an empty snapshot.
  * Beyond V661, each entry also records whether it is a symlink and where it points, so swapping a
  * file for a link to identical bytes is still reported as `changed`.
+ *
+ * Bounded (issue 9): at most {@link DEFAULT_OPEN_FILES} files are open at once, files above a size
+ * cap are fingerprinted by their ends (dotenv_fingerprint.ts), and the walk and every read stop
+ * when the abort signal fires.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { realpath } from 'node:fs/promises';
 import fg from 'fast-glob';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
+import { CHUNK_BYTES, DEFAULT_FULL_HASH_MAX_BYTES, fingerprintFile, SnapshotAbortedError } from './dotenv_fingerprint.js';
+import type { EnvRecord } from './python/py_format.js';
 
 /** Relative path (with `/`) → fingerprint (SHA-256 hex, plus `→target` for symlinks). */
 export type DotenvSnapshot = ReadonlyMap<string, string>;
@@ -25,8 +30,37 @@ export interface DotenvDiff {
   changed: string[];
 }
 
-/** Result of taking a snapshot: the map, or a `snapshot_failed` error value. */
-export type SnapshotOutcome = { ok: true; snapshot: DotenvSnapshot } | { ok: false; error: CodexChildError };
+/** Files hashed at once (each holds one descriptor): far below any usual `ulimit -n`. */
+export const DEFAULT_OPEN_FILES = 16;
+
+/** Options of {@link takeDotenvSnapshot}. */
+export interface SnapshotOptions {
+  /** Stops the walk and every read; the outcome is then `{ ok: false, aborted: true }`. */
+  signal?: AbortSignal;
+  /** Files larger than this many bytes are fingerprinted, not hashed whole (default 64 MiB). */
+  fullHashMaxBytes?: number;
+  /** Files open at once (default {@link DEFAULT_OPEN_FILES}). */
+  openFiles?: number;
+}
+
+/**
+ * Result of taking a snapshot: the map (plus the files above the cap, sorted), or an error value:
+ * `snapshot_failed` for an I/O error, or `aborted: true` when the signal fired (the caller knows
+ * why, and words the error).
+ */
+export type SnapshotOutcome =
+  | { ok: true; snapshot: DotenvSnapshot; bounded: string[] }
+  | { ok: false; aborted: boolean; error: CodexChildError };
+
+/** Env variable that moves the size cap (bytes, a positive integer). */
+export const FULL_HASH_MAX_ENV = 'CODEX_DOTENV_FULL_HASH_MAX_BYTES';
+
+/** The size cap from the env ({@link FULL_HASH_MAX_ENV}); anything but a positive integer → 64 MiB. */
+export function fullHashMaxBytesFrom(env: EnvRecord): number {
+  const raw = env[FULL_HASH_MAX_ENV]?.trim() ?? '';
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_FULL_HASH_MAX_BYTES;
+}
 
 /** Orders strings by Unicode code point, as Python's `sorted()` does (JS sorts UTF-16 units). */
 export function compareCodePoints(a: string, b: string): number {
@@ -41,13 +75,6 @@ export function compareCodePoints(a: string, b: string): number {
   }
 }
 
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  // Streamed so that a large `.env` does not have to fit in memory at once.
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 async function resolveRoot(root: string): Promise<string | null> {
   try {
     return await realpath(path.resolve(root));
@@ -56,66 +83,103 @@ async function resolveRoot(root: string): Promise<string | null> {
   }
 }
 
-async function fingerprint(absolute: string): Promise<string | null> {
-  let target: import('node:fs').Stats;
-  try {
-    target = await stat(absolute);
-  } catch (error) {
-    if (isMissing(error)) return null; // dangling link or raced deletion: not a regular file
-    throw error;
-  }
-  if (!target.isFile()) return null;
-  const digest = await sha256File(absolute);
-  const link = await lstat(absolute);
-  return link.isSymbolicLink() ? `${digest}→${await readlink(absolute)}` : digest;
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP';
-}
-
 function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/**
- * Hashes every `.env*` file under `root`.
- *
- * @param root the project directory (TARGET_PROJECT_DIR); relative paths resolve against cwd.
- * @returns the snapshot, or a `snapshot_failed` error (exit 1) when a file cannot be read.
- */
-export async function takeDotenvSnapshot(root: string): Promise<SnapshotOutcome> {
-  const base = await resolveRoot(root);
-  if (base === null) return { ok: true, snapshot: new Map() };
-  try {
-    const entries = await fg('**/.env*', {
+/** Lists `**\/.env*` under `base`; the walk is destroyed as soon as the signal fires. */
+function listDotenvEntries(base: string, signal?: AbortSignal): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new SnapshotAbortedError());
+    const entries: string[] = [];
+    const walk = fg.stream('**/.env*', {
       cwd: base,
       dot: true,
-      onlyFiles: false, // symlinks to files must be seen; directories are filtered by stat below
+      onlyFiles: false, // symlinks to files must be seen; directories are filtered by stat later
       followSymbolicLinks: false,
       caseSensitiveMatch: true,
       suppressErrors: true, // unreadable directories are skipped silently, as in V661
       unique: false, // one pattern yields no duplicates; the dedupe set cost ~10% (B3)
       // fast-glob's default (one readdir per CPU in flight) leaves the walk waiting on the thread
-      // pool; 64 halves the time of a 100k-file tree (docs/benchmarks.md, B3).
+      // pool; 64 halves the time of a 100k-file tree (docs/benchmarks.md, B3). Each readdir holds
+      // its descriptor only inside one thread-pool task, so this does not add open files.
       concurrency: 64,
+    }) as Readable;
+    const onAbort = () => {
+      walk.destroy();
+      reject(new SnapshotAbortedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    walk.on('data', (entry: string) => entries.push(entry));
+    walk.once('error', (error) => {
+      done();
+      reject(error);
     });
+    walk.once('end', () => {
+      done();
+      resolve(entries);
+    });
+  });
+}
+
+/**
+ * Hashes every `.env*` file under `root`, with at most `openFiles` files open at once.
+ *
+ * @param root the project directory (TARGET_PROJECT_DIR); relative paths resolve against cwd.
+ * @returns the snapshot, a `snapshot_failed` error (exit 1) when a file cannot be read, or an
+ *   aborted outcome when `options.signal` fired (nothing is left reading after it returns).
+ */
+export async function takeDotenvSnapshot(root: string, options: SnapshotOptions = {}): Promise<SnapshotOutcome> {
+  const base = await resolveRoot(root);
+  if (base === null) return { ok: true, snapshot: new Map(), bounded: [] };
+  const { signal } = options;
+  const maxFull = options.fullHashMaxBytes ?? DEFAULT_FULL_HASH_MAX_BYTES;
+  try {
+    const entries = await listDotenvEntries(base, signal);
+    const prints: (string | null)[] = new Array(entries.length).fill(null);
+    const bounded: string[] = [];
+    let next = 0;
+    let failed = false;
+    // A fixed pool of workers, each with its own read buffer: bounded descriptors and memory.
+    const worker = async () => {
+      let buffer: Buffer | undefined; // allocated on first use: a worker without a file costs nothing
+      while (!failed && next < entries.length) {
+        const index = next++;
+        const rel = entries[index] as string;
+        try {
+          buffer ??= Buffer.allocUnsafe(CHUNK_BYTES);
+          const print = await fingerprintFile(path.join(base, rel), maxFull, buffer, signal);
+          if (print === null) continue;
+          prints[index] = print.value;
+          if (print.bounded) bounded.push(rel);
+        } catch (error) {
+          failed = true; // the others stop after their current file
+          throw error;
+        }
+      }
+    };
+    const workers = Array.from({ length: Math.max(1, Math.min(options.openFiles ?? DEFAULT_OPEN_FILES, entries.length)) }, worker);
+    const settled = await Promise.allSettled(workers);
+    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    if (signal?.aborted) throw new SnapshotAbortedError();
     const snapshot = new Map<string, string>();
-    const prints = await Promise.all(entries.map((rel) => fingerprint(path.join(base, rel))));
     entries.forEach((rel, index) => {
       const print = prints[index];
       if (print != null) snapshot.set(rel, print);
     });
-    return { ok: true, snapshot };
+    return { ok: true, snapshot, bounded: bounded.sort(compareCodePoints) };
   } catch (error) {
+    const aborted = error instanceof SnapshotAbortedError || signal?.aborted === true;
     return {
       ok: false,
+      aborted,
       error: childError({
-        reason: 'snapshot_failed',
-        exitCode: 1,
-        message: `dotenv snapshot failed: ${describe(error)}`,
+        reason: aborted ? 'cancelled' : 'snapshot_failed',
+        exitCode: aborted ? 130 : 1,
+        message: aborted ? 'dotenv snapshot aborted' : `dotenv snapshot failed: ${describe(error)}`,
         details: { root: base },
       }),
     };

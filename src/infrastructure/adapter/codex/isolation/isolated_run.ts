@@ -1,8 +1,8 @@
 /**
  * Isolated child runs: one CODEX_HOME and TMPDIR per run (parallel runs never share codex's SQLite
- * state), credentials shared by symlink, the parent's config linked, secrets kept out of the
- * commands the model runs, and one OAuth refresh for many parallel runs. Used by the wrapper
- * (`CODEX_RUN_DIR`) and the MCP server alike, through the adapter's `runDir` option.
+ * state), credentials shared by symlink, the parent's config linked, and one OAuth refresh for
+ * many parallel runs. Used by the wrapper (`CODEX_RUN_DIR`) and the MCP server alike, through the
+ * adapter's `runDir` option. (Secrets are hidden from model commands in every mode: secret_env.ts.)
  */
 import { readFile } from 'node:fs/promises';
 import type { CodexChildError } from '../../../../domain/errors.js';
@@ -12,24 +12,11 @@ import { linkParentConfig } from './link_config.js';
 import { acquireLock, refreshDue, watchForRewrite, type LockOptions } from './refresh_lock.js';
 import { prepareRunDirs, type RunDirs } from './run_dirs.js';
 
-/**
- * Name patterns of variables hidden from the commands the model runs (codex exports its whole
- * environment to them by default, keys included: codex-cli.md §5.2).
- */
-export const SECRET_ENV_PATTERNS = ['*KEY*', '*TOKEN*', '*SECRET*', '*PASSWORD*'] as const;
-
-/** `-c` override that applies {@link SECRET_ENV_PATTERNS}. */
-export function secretExclusionArgs(): string[] {
-  return ['-c', `shell_environment_policy.exclude=[${SECRET_ENV_PATTERNS.map((p) => `"${p}"`).join(',')}]`];
-}
-
 /** A prepared isolated run. */
 export interface IsolatedRun extends RunDirs {
   credential: CredentialSource;
   /** Variables to set for codex: CODEX_HOME, TMPDIR/TMP/TEMP, and CODEX_API_KEY when mapped. */
   envOverrides: Record<string, string>;
-  /** Extra codex arguments (the secret exclusion policy). */
-  extraArgs: string[];
   /** One-line notices for stderr. */
   notices: string[];
   /** Config files linked into the run home. */
@@ -68,7 +55,6 @@ export async function prepareIsolatedRun(runDir: string, options: IsolationOptio
     ...dirs,
     credential: credentials.source,
     envOverrides: { CODEX_HOME: dirs.codexHome, TMPDIR: dirs.tmpDir, TMP: dirs.tmpDir, TEMP: dirs.tmpDir, ...credentials.env },
-    extraArgs: secretExclusionArgs(),
     notices: credentials.notices,
     linkedConfig,
     coordinateRefresh: () =>
