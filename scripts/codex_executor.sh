@@ -102,8 +102,7 @@ on_signal() {
     [[ -n $cat_pid ]] && kill -KILL "$cat_pid" 2>/dev/null
     if [[ -n $codex_pid ]]; then
         stop_tree TERM && later "$grace" stop_tree KILL
-        wait "$codex_pid" 2>/dev/null
-        cancel && finish
+        wait "$codex_pid" 2>/dev/null # (no view drain: `wait` for it can hang inside a trap)
     fi
     exit "$1"
 }
