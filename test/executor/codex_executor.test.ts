@@ -515,3 +515,70 @@ describe('teardown (§11.2)', () => {
     expect(readdirSync(box.tmp)).toEqual([]);
   });
 });
+
+// CODEX_EXECUTOR_CONTAIN: where the kernel allows a PID namespace, nothing codex started can
+// outlive it; the tracking fallback finds the run's processes by CODEX_CHILD_RUN_ID. Survivors are
+// found by EXECUTOR_TEST_TAG (afterEach), which the fallback never uses.
+const canUnshare = (args: string[]) => spawnSync('unshare', [...args, '--pid', '--fork', '--kill-child', '--mount-proc', 'true']).status === 0;
+const MODES = [
+  ['pidns', canUnshare([])],
+  ['userns', canUnshare(['--user', '--map-root-user'])],
+  ['tracking', true],
+] as const;
+
+describe('containment (CODEX_EXECUTOR_CONTAIN)', () => {
+  for (const [mode, available] of MODES) {
+    describe.skipIf(!available)(mode, () => {
+      it('a grandchild in its own session is gone when codex ends; the debug line names the mode', async () => {
+        const r = await run({
+          env: {
+            CODEX_EXECUTOR_CONTAIN: mode, FAKE_CODEX_GRANDCHILD: 'setsid', FAKE_CODEX_GRANDCHILD_PID_FILE: f('gc'),
+            FAKE_CODEX_LAST_MESSAGE: 'done', CODEX_WRAPPER_DEBUG: '1', CODEX_EXECUTOR_RUN_ID: 'run-1',
+          },
+        });
+        expect(r.code).toBe(0);
+        expect(r.stdout.toString()).toBe('done');
+        expect(existsSync(f('gc'))).toBe(true); // it did start
+        expect(r.stderr.toString()).toContain(`[codex_wrapper] containment=${mode} run_id=run-1\n`);
+        expect(await until(() => tagged(box.tag).length === 0, 5000)).toBe(true);
+      });
+
+      it('SIGTERM: exit 143, codex and the escaped grandchild gone', async () => {
+        const p = start({ env: { CODEX_EXECUTOR_CONTAIN: mode, FAKE_CODEX_GRANDCHILD: 'setsid', FAKE_CODEX_GRANDCHILD_PID_FILE: f('gc'), FAKE_CODEX_SLEEP: '30' } });
+        expect(await until(() => existsSync(f('gc')), 10_000)).toBe(true);
+        p.child.kill('SIGTERM');
+        expect((await p.done).code).toBe(143);
+        expect(await until(() => tagged(box.tag).length === 0, 5000)).toBe(true);
+      });
+
+      it('SIGKILL of the executor: the watchdog (and, in a namespace, the kernel) ends everything', async () => {
+        const p = start({ env: { CODEX_EXECUTOR_CONTAIN: mode, FAKE_CODEX_GRANDCHILD: 'setsid', FAKE_CODEX_GRANDCHILD_PID_FILE: f('gc'), FAKE_CODEX_SLEEP: '30', CODEX_EXECUTOR_KILL_GRACE_S: '0.5' } });
+        expect(await until(() => existsSync(f('gc')), 10_000)).toBe(true);
+        p.child.kill('SIGKILL');
+        await p.done;
+        expect(await until(() => tagged(box.tag).length === 0, 10_000)).toBe(true);
+        expect(await until(() => readdirSync(box.tmp).length === 0, 10_000)).toBe(true);
+      });
+
+      it('codex exit statuses and 127 pass through the namespace init unchanged', async () => {
+        expect((await run({ env: { CODEX_EXECUTOR_CONTAIN: mode, FAKE_CODEX_EXIT: '7' } })).code).toBe(7);
+        expect((await run({ env: { CODEX_EXECUTOR_CONTAIN: mode, FAKE_CODEX_KILL_SELF: 'USR1' } })).code).toBe(128 + 10);
+        expect((await run({ env: { CODEX_EXECUTOR_CONTAIN: mode, CODEX_BIN: f('no-such-codex') } })).code).toBe(127);
+      });
+    });
+  }
+
+  it('CODEX_EXECUTOR_ORPHAN_DIR is removed when the watched process dies, kept otherwise', async () => {
+    mkdirSync(f('orphan'));
+    writeFileSync(f('orphan/log'), 'x');
+    const ok = await run({ env: { CODEX_EXECUTOR_ORPHAN_DIR: f('orphan'), FAKE_CODEX_LAST_MESSAGE: 'done' } });
+    expect(ok.code).toBe(0);
+    expect(existsSync(f('orphan/log'))).toBe(true);
+    const parent = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const p = start({ env: { CODEX_EXECUTOR_ORPHAN_DIR: f('orphan'), FAKE_CODEX_PID_FILE: f('pid'), FAKE_CODEX_SLEEP: '30', CODEX_EXECUTOR_WATCH_PID: String(parent.pid) } });
+    await codexPid(f('pid'));
+    parent.kill('SIGKILL');
+    await p.done;
+    expect(await until(() => !existsSync(f('orphan')), 10_000)).toBe(true);
+  });
+});
