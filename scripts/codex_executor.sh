@@ -1,42 +1,28 @@
 #!/usr/bin/env bash
 # codex_executor.sh - the thin shell half of the drop-in wrapper (codex-wrapper-contract.md §8.2,
-# §9.5, §11.2). TypeScript does the logic and owns process-tree teardown
-# (src/infrastructure/process/); this script only runs `codex exec --json` in its own process
-# group (inside a PID namespace when asked), with the prompt as stdin, tees codex's raw streams,
-# renders the live view (stream_view.awk), forwards signals, watches for a dead parent, prints
-# codex's --output-last-message file on stdout and exits with codex's status.
-#
-# Usage: codex_executor.sh [EXTRA CODEX ARGS...] < prompt
-#   argv: $CODEX_BIN exec --json -C <dir> --output-last-message <file> [--skip-git-repo-check]
-#         [-m M] [-c model_reasoning_effort="E"] [-p P] -s <sandbox> [EXTRA CODEX ARGS...] -
-# Environment (empty = unset; flags compare the exact string):
-#   CODEX_BIN (codex)  CODEX_MODEL  CODEX_REASONING_EFFORT  CODEX_PROFILE  TARGET_PROJECT_DIR ($PWD)
-#   CODEX_SANDBOX (workspace-write)  CODEX_FULL_AUTO (1 -> -s workspace-write)  CODEX_SKIP_GIT_REPO_CHECK (1)
-#   CODEX_WRAPPER_LANG (en_US.UTF-8 -> LANG, LC_ALL)  CODEX_RUST_BACKTRACE (0)  CODEX_WRAPPER_DEBUG
-#   CODEX_STREAM_LOGS (1: live view on stderr)  CODEX_STREAM_VIEW (all|all_compact|assistant|thinking)
-#   CODEX_STREAM_EXEC_MAX_CHARS (180)  CODEX_EXECUTOR_KEEP_LINES (-> the view's keep_lines)
-#   CODEX_EXECUTOR_STDOUT_LOG / _STDERR_LOG / _STREAM_LOG / _LAST_MESSAGE: output files (truncated)
-#   CODEX_EXECUTOR_WORK_DIR (${TMPDIR:-/tmp}): parent of the private temp directory
-#   CODEX_EXECUTOR_KILL_GRACE_S (3): TERM -> KILL delay;  CODEX_EXECUTOR_DRAIN_GRACE_S (2): how long
-#     codex's pipes may stay open after it ended (a holder that escaped tracking)
-#   CODEX_EXECUTOR_WATCH_PID (parent): when it dies, the run is ended
-#   CODEX_EXECUTOR_CONTAIN (tracking): pidns | userns (PID namespace, via unshare; userns adds a user
-#     namespace for non-root) | tracking (codex's group + every process whose environment holds
-#     CODEX_CHILD_RUN_ID=<run id>; a process that drops that variable is not found)
-#   CODEX_EXECUTOR_RUN_ID (random): the run id;  CODEX_EXECUTOR_ORPHAN_DIR: removed by the watchdog
-#     when the watched process died (the caller's temp dir);  CODEX_EXECUTOR_AWK (awk)
-# Exit status: codex's (126/127: CODEX_BIN not executable/found; 128+N: codex died of signal N);
-# 143/130/129 on SIGTERM/SIGINT/SIGHUP; 125 when the executor itself could not set up.
+# §9.5, §11.2). TypeScript does the logic and owns process-tree teardown (src/infrastructure/
+# process/); this only runs `codex exec --json` in its own process group (in a PID namespace when
+# asked) with the prompt as stdin, tees the raw streams, renders the view (stream_view.awk),
+# forwards signals, watches for a dead parent, prints the last message and exits with codex's status.
+# Usage: codex_executor.sh [EXTRA CODEX ARGS...] < prompt     (argv: see `args` below)
+# Environment (empty = unset): CODEX_BIN (codex) CODEX_MODEL CODEX_REASONING_EFFORT CODEX_PROFILE
+#   TARGET_PROJECT_DIR ($PWD) CODEX_SANDBOX (workspace-write) CODEX_FULL_AUTO (1: workspace-write)
+#   CODEX_SKIP_GIT_REPO_CHECK (1) CODEX_WRAPPER_LANG (en_US.UTF-8) CODEX_RUST_BACKTRACE (0)
+#   CODEX_WRAPPER_DEBUG CODEX_STREAM_LOGS (1) CODEX_STREAM_VIEW (all) CODEX_STREAM_EXEC_MAX_CHARS (180);
+#   CODEX_EXECUTOR_: KEEP_LINES (the view's keep_lines), STDOUT_LOG STDERR_LOG STREAM_LOG LAST_MESSAGE
+#   (output files, truncated), WORK_DIR ($TMPDIR), KILL_GRACE_S (3), DRAIN_GRACE_S (2: pipes held
+#   after codex ended), WATCH_PID (parent), AWK (awk), CONTAIN (tracking | pidns | userns),
+#   RUN_ID (random), ORPHAN_DIR (removed when WATCH_PID died). README "Reliability" explains CONTAIN.
+# Exit: codex's (126/127: CODEX_BIN not executable/found; 128+N: codex died of signal N); 143/130/129
+# on SIGTERM/SIGINT/SIGHUP; 125 when the executor itself could not set up.
 set -u
 readonly SELF=$$
 exec {ERRFD}>&2 # the real stderr: the live view and our own messages
 die() { printf 'codex_executor: %s\n' "$*" >&"$ERRFD"; exit 125; }
-
 src=${BASH_SOURCE[0]} # stream_view.awk sits next to the real script, also behind a symlink
 while [[ -L $src ]]; do l=$(readlink -- "$src") || break; [[ $l == /* ]] || l="$(dirname -- "$src")/$l"; src=$l; done
 VIEW_AWK="$(CDPATH='' cd -P -- "$(dirname -- "$src")" && pwd)/stream_view.awk"
 [[ -r $VIEW_AWK ]] || die "missing $VIEW_AWK"
-
 secs() { [[ $1 =~ ^[0-9]*\.?[0-9]+$ ]] && printf %s "$1" || printf %s "$2"; }
 codex_bin=${CODEX_BIN:-codex} sandbox=${CODEX_SANDBOX:-workspace-write} lang=${CODEX_WRAPPER_LANG:-en_US.UTF-8}
 [[ ${CODEX_FULL_AUTO:-0} == 1 ]] && sandbox=workspace-write # codex 0.169 rejects --full-auto
@@ -45,11 +31,9 @@ case $view in all_compact | assistant | thinking) ;; *) view=all ;; esac
 [[ $max =~ ^[-+]?[0-9]+$ ]] || max=0 # not a base-10 integer: no truncation
 [[ ${CODEX_STREAM_LOGS:-1} == 1 ]] && display=1
 grace=$(secs "${CODEX_EXECUTOR_KILL_GRACE_S:-}" 3) drain=$(secs "${CODEX_EXECUTOR_DRAIN_GRACE_S:-}" 2)
-watch_pid=${CODEX_EXECUTOR_WATCH_PID:-$PPID}
+watch_pid=${CODEX_EXECUTOR_WATCH_PID:-$PPID} run_id=${CODEX_EXECUTOR_RUN_ID:-} orphan=${CODEX_EXECUTOR_ORPHAN_DIR:-}
 [[ $watch_pid =~ ^[1-9][0-9]*$ ]] || watch_pid=$PPID
-run_id=${CODEX_EXECUTOR_RUN_ID:-}
 [[ $run_id =~ ^[A-Za-z0-9_.-]+$ ]] || run_id="$SELF-$RANDOM$RANDOM$RANDOM$RANDOM"
-orphan=${CODEX_EXECUTOR_ORPHAN_DIR:-}
 contain=${CODEX_EXECUTOR_CONTAIN:-tracking} jail=()
 case $contain in # the init runs codex as its child: a namespace's init ignores un-handled signals
     pidns) jail=(unshare --pid --fork --kill-child --mount-proc) ;;
@@ -59,7 +43,6 @@ esac
 ((${#jail[@]})) && jail+=("$BASH" -c '"$@" <&0 & wait $!' codex-init)
 AWK=${CODEX_EXECUTOR_AWK:-awk} awk_flags=() # mawk needs -W interactive for a live view
 case $("$AWK" -W version 2>&1 </dev/null) in *mawk*) awk_flags=(-W interactive) ;; esac
-
 work='' cat_pid='' codex_pid='' readers_pid='' view_pid='' watchdog_pid='' timer=''
 
 # Ends what the run started, with signal $1: codex's process group (in a PID namespace the kernel
@@ -68,8 +51,7 @@ work='' cat_pid='' codex_pid='' readers_pid='' view_pid='' watchdog_pid='' timer
 stop_tree() {
     [[ -n $codex_pid ]] && kill -"$1" -- "-$codex_pid" 2>/dev/null
     [[ $contain == tracking ]] || return 0
-    local f
-    for f in $(grep -lsxzF "CODEX_CHILD_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null); do
+    local f; for f in $(grep -lsxzF "CODEX_CHILD_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null); do
         f=${f#/proc/} && kill -"$1" "${f%%/*}" 2>/dev/null
     done
     return 0
@@ -106,18 +88,14 @@ on_signal() {
     fi
     exit "$1"
 }
-trap cleanup EXIT
-trap 'on_signal 143' TERM
-trap 'on_signal 130' INT
-trap 'on_signal 129' HUP
+trap cleanup EXIT && trap 'on_signal 143' TERM && trap 'on_signal 130' INT && trap 'on_signal 129' HUP
 
 umask 077
 work_base=${CODEX_EXECUTOR_WORK_DIR:-${TMPDIR:-/tmp}}
 work=$(mktemp -d "$work_base/codex-executor.XXXXXX" 2>/dev/null) || { work=''; die "cannot create a temp directory in $work_base"; }
 mkfifo "$work/out" "$work/err" "$work/merged" 2>/dev/null || die "cannot create fifos in $work"
 prompt="$work/prompt" # read in the background: a signal is handled while the caller holds stdin
-cat <&0 >"$prompt" {ERRFD}>&- &
-cat_pid=$!
+cat <&0 >"$prompt" {ERRFD}>&- & cat_pid=$!
 wait "$cat_pid" || die "cannot save the prompt"
 cat_pid='' && exec 0</dev/null
 outfile() { # the given path (truncated; "./" so awk never takes it for a special) or a private one
@@ -126,10 +104,8 @@ outfile() { # the given path (truncated; "./" so awk never takes it for a specia
     : >"$p" 2>/dev/null || die "cannot write $p"
     printf -v "$1" '%s' "$p"
 }
-outfile stdout_log "${CODEX_EXECUTOR_STDOUT_LOG:-}" stdout.log
-outfile stderr_log "${CODEX_EXECUTOR_STDERR_LOG:-}" stderr.log
-outfile stream_log "${CODEX_EXECUTOR_STREAM_LOG:-}" stream.log
-outfile last_message "${CODEX_EXECUTOR_LAST_MESSAGE:-}" last_message # fresh and empty
+outfile stdout_log "${CODEX_EXECUTOR_STDOUT_LOG:-}" stdout.log && outfile stderr_log "${CODEX_EXECUTOR_STDERR_LOG:-}" stderr.log
+outfile stream_log "${CODEX_EXECUTOR_STREAM_LOG:-}" stream.log && outfile last_message "${CODEX_EXECUTOR_LAST_MESSAGE:-}" last_message
 
 args=(exec --json -C "${TARGET_PROJECT_DIR:-$PWD}" --output-last-message "$last_message")
 [[ ${CODEX_SKIP_GIT_REPO_CHECK:-1} == 1 ]] && args+=(--skip-git-repo-check)
@@ -169,16 +145,16 @@ codex_pid=$!
 {   # watchdog: the run must not outlive the executor (even a SIGKILLed one) or the watched process
     trap '' INT TERM HUP
     while kill -0 "$SELF" && kill -0 "$watch_pid"; do sleep 0.5; done
-    stop_tree TERM && sleep "$grace" && stop_tree KILL
-    kill -0 "$SELF" || { kill -KILL -- "-$readers_pid" "$view_pid"; rm -rf -- "$work"; }
-    kill -0 "$SELF" || kill -0 "$watch_pid" || [[ -z $orphan ]] || rm -rf -- "$orphan"
+    stop_tree TERM && timeout "$grace" "$BASH" -c 'while kill -0 -- "-$1"; do sleep 0.1; done' _ "$codex_pid"
+    stop_tree KILL
+    kill -0 "$SELF" && exit 0 # the executor ends the rest itself; else nobody else will:
+    kill -KILL -- "-$readers_pid" "$view_pid"; rm -rf -- "$work"
+    kill -0 "$watch_pid" || [[ -z $orphan ]] || rm -rf -- "$orphan"
 } </dev/null >/dev/null 2>&1 {ERRFD}>&- &
 watchdog_pid=$!
 set +m
 
 wait "$codex_pid"
-rc=$?
-finish
-codex_pid=''
+rc=$? && finish && codex_pid=''
 [[ -s $last_message ]] && cat -- "$last_message" 2>/dev/null
 exit "$rc"
