@@ -49,7 +49,8 @@ work='' cat_pid='' codex_pid='' readers_pid='' view_pid='' watchdog_pid='' timer
 # ends every other process once its init is gone) and, when tracking, every process whose
 # environment holds the run's marker. Mirrors src/infrastructure/process/run_teardown.ts.
 stop_tree() {
-    [[ -n $codex_pid ]] && kill -"$1" -- "-$codex_pid" 2>/dev/null
+    [[ -n $codex_pid ]] || return 0 # not started, or already ended and swept
+    kill -"$1" -- "-$codex_pid" 2>/dev/null
     [[ $contain == tracking ]] || return 0
     local f; for f in $(grep -lsxzF "CODEX_CHILD_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null); do
         f=${f#/proc/} && kill -"$1" "${f%%/*}" 2>/dev/null

@@ -31,6 +31,18 @@ function faultEnv(extra: Record<string, string> = {}) {
   return { env, tmp, sleepRunning, survivors };
 }
 
+/** Runs `fn` with the adapter's temp dir (it follows os.tmpdir()) in the test's own TMPDIR. */
+async function inTmp<T>(f: ReturnType<typeof faultEnv>, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = f.tmp;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
+
 async function expectNothingLeft(f: ReturnType<typeof faultEnv>): Promise<void> {
   await waitFor(() => f.survivors().length === 0, 3000);
   expect(f.survivors()).toEqual([]);
@@ -93,7 +105,7 @@ describe('signals to the executor alone', () => {
 describe('library timeouts and cancellation', () => {
   it('timeoutMs kills the whole tree and reports timed_out', async () => {
     const f = faultEnv();
-    const outcome = await runTeammatePayload(executePayload('sleep:30'), { env: f.env, display: 'ignore', timeoutMs: 2500, killGraceMs: 1000 });
+    const outcome = await inTmp(f, () => runTeammatePayload(executePayload('sleep:30'), { env: f.env, display: 'ignore', timeoutMs: 2500, killGraceMs: 1000 }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('timed_out');
@@ -107,7 +119,7 @@ describe('library timeouts and cancellation', () => {
     const f = faultEnv();
     const controller = new AbortController();
     void waitFor(f.sleepRunning, 20_000).then(() => controller.abort());
-    const outcome = await runTeammatePayload(executePayload('sleep:30'), { env: f.env, display: 'ignore', signal: controller.signal, killGraceMs: 1000 });
+    const outcome = await inTmp(f, () => runTeammatePayload(executePayload('sleep:30'), { env: f.env, display: 'ignore', signal: controller.signal, killGraceMs: 1000 }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('cancelled');

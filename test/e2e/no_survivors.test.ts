@@ -87,6 +87,21 @@ async function expectNothingLeft(a: Arena): Promise<void> {
   expect(ours()).toEqual([]);
 }
 
+/**
+ * A library run with the adapter's own temp dir in the arena's TMPDIR (it follows os.tmpdir(); the
+ * files of this suite run one after another in their own worker), so that the temp check counts.
+ */
+async function library(a: Arena, run: () => ReturnType<typeof runTeammatePayload>): ReturnType<typeof runTeammatePayload> {
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = a.tmp;
+  try {
+    return await run();
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
+
 const expected = (mode: Mode) => (mode === 'tracking' ? 'tracking' : kernel);
 
 for (const mode of MODES) {
@@ -94,7 +109,7 @@ for (const mode of MODES) {
     describe.skipIf(mode === 'kernel' && kernel === 'tracking')(`${mode} containment, -s ${sandbox}`, () => {
       it('success: daemons started by a command are gone after the run', async () => {
         const a = arena(mode, sandbox);
-        const outcome = await runTeammatePayload(executePayload('daemons'), { env: a.env, display: 'ignore' });
+        const outcome = await library(a, () => runTeammatePayload(executePayload('daemons'), { env: a.env, display: 'ignore' }));
         expect(outcome.ok).toBe(true);
         await expectNothingLeft(a);
       });
@@ -128,7 +143,7 @@ for (const mode of MODES) {
 
     it('failure: codex exits 1 after the command; the daemons are gone', async () => {
       const a = arena(mode, sandbox);
-      const outcome = await runTeammatePayload(executePayload('daemons_fail'), { env: a.env, display: 'ignore' });
+      const outcome = await library(a, () => runTeammatePayload(executePayload('daemons_fail'), { env: a.env, display: 'ignore' }));
       expect(outcome.ok).toBe(false);
       if (!outcome.ok) expect(outcome.error.exitCode).toBe(1);
       await expectNothingLeft(a);
@@ -137,7 +152,7 @@ for (const mode of MODES) {
     it('timeout: timed_out, and the message says what was done', async () => {
       const a = arena(mode, sandbox);
       // generous: the daemons must be running when it fires (checked below, so never vacuous)
-      const outcome = await runTeammatePayload(executePayload('daemons_hang'), { env: a.env, display: 'ignore', timeoutMs: 15_000, killGraceMs: 1000 });
+      const outcome = await library(a, () => runTeammatePayload(executePayload('daemons_hang'), { env: a.env, display: 'ignore', timeoutMs: 15_000, killGraceMs: 1000 }));
       expect(outcome.ok).toBe(false);
       if (outcome.ok) return;
       expect(outcome.error.reason).toBe('timed_out');
@@ -150,7 +165,7 @@ for (const mode of MODES) {
       const a = arena(mode, sandbox);
       const controller = new AbortController();
       void waitFor(a.daemonsRunning, 60_000).then((ok) => ok && controller.abort());
-      const outcome = await runTeammatePayload(executePayload('daemons_hang'), { env: a.env, display: 'ignore', signal: controller.signal, killGraceMs: 1000 });
+      const outcome = await library(a, () => runTeammatePayload(executePayload('daemons_hang'), { env: a.env, display: 'ignore', signal: controller.signal, killGraceMs: 1000 }));
       expect(outcome.ok).toBe(false);
       if (outcome.ok) return;
       expect(outcome.error.reason).toBe('cancelled');
@@ -183,7 +198,7 @@ describe.each(MODES)('codex sandbox with %s containment', (mode) => {
         'confined',
         scriptedTurn({ commands: [`echo in > inside.txt; echo out > ${outside}/escaped.txt; true`], result: RESULT }),
       );
-      const outcome = await runTeammatePayload(executePayload('confined'), { env: a.env, display: 'ignore' });
+      const outcome = await library(a, () => runTeammatePayload(executePayload('confined'), { env: a.env, display: 'ignore' }));
       expect(outcome.ok).toBe(true);
       expect(existsSync(path.join(a.env.TARGET_PROJECT_DIR as string, 'inside.txt'))).toBe(true);
       expect(existsSync(path.join(outside, 'escaped.txt'))).toBe(false);
