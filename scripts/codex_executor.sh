@@ -1,340 +1,161 @@
 #!/usr/bin/env bash
-# codex_executor.sh - the thin shell half of the drop-in wrapper (codex-wrapper-contract.md
-# §8.2, §9.5, §11.2).  The TypeScript layer does all the logic; this script only:
-#   - saves the prompt (its stdin) to a private file and gives that file to codex as stdin;
-#   - runs `codex exec --json ...` in its own process group;
-#   - renders codex's stdout (JSONL) and stderr live on its own stderr (stream_view.awk) and
-#     tees the raw streams and the rendered stream log into files;
-#   - terminates codex's whole group on SIGTERM/SIGINT/SIGHUP and, through a watchdog, when
-#     the executor or its parent dies; removes its temp files on every exit path;
-#   - prints codex's --output-last-message file on stdout and exits with codex's status.
-#
-# Usage: codex_executor.sh [EXTRA CODEX ARGS...] < prompt
-#   argv: $CODEX_BIN exec --json -C <dir> --output-last-message <file> [--skip-git-repo-check]
-#         [-m M] [-c model_reasoning_effort="E"] [-p P] -s <sandbox> [EXTRA CODEX ARGS...] -
-#
-# Environment (empty = unset; flags compare the exact string):
-#   CODEX_BIN (codex)  CODEX_MODEL  CODEX_REASONING_EFFORT  CODEX_PROFILE
-#   CODEX_SANDBOX (workspace-write)  CODEX_FULL_AUTO (1 -> -s workspace-write)
-#   CODEX_SKIP_GIT_REPO_CHECK (1)  TARGET_PROJECT_DIR (current directory)
-#   CODEX_WRAPPER_LANG (en_US.UTF-8 -> codex's LANG and LC_ALL)
-#   CODEX_RUST_BACKTRACE (0 -> codex's RUST_BACKTRACE)
-#   CODEX_STREAM_LOGS (1 -> live view on stderr; otherwise the stream log is written in blocks)  CODEX_STREAM_VIEW (all|all_compact|assistant|
-#   thinking)  CODEX_STREAM_EXEC_MAX_CHARS (180)
-#   CODEX_EXECUTOR_STDOUT_LOG / _STDERR_LOG / _STREAM_LOG / _LAST_MESSAGE: output files
-#     (truncated at start; a private temp file when unset)
-#   CODEX_EXECUTOR_WORK_DIR (${TMPDIR:-/tmp}): parent of the private temp directory
-#   CODEX_EXECUTOR_KILL_GRACE_S (3): TERM -> KILL delay when the executor is signalled
-#   CODEX_EXECUTOR_DRAIN_GRACE_S (2): how long to wait for codex's pipes to close after it exits
-#   CODEX_EXECUTOR_WATCH_PID (parent pid at start): codex is killed when this process dies
-#   CODEX_EXECUTOR_AWK (awk): the awk to run stream_view.awk with
-#
-# Exit status: codex's (126/127 when CODEX_BIN cannot be executed/found, 128+N when codex died
-# of signal N); 143/130/129 when the executor got SIGTERM/SIGINT/SIGHUP; 125 when the executor
-# itself could not set up (temp dir, fifos, output files).
+# codex_executor.sh - the thin shell half of the drop-in wrapper (codex-wrapper-contract.md §8.2,
+# §9.5, §11.2). TypeScript does the logic and owns process-tree teardown (src/infrastructure/
+# process/); this only runs `codex exec --json` in its own process group (in a PID namespace when
+# asked) with the prompt as stdin, tees the raw streams, renders the view (stream_view.awk),
+# forwards signals, watches for a dead parent, prints the last message and exits with codex's status.
+# Usage: codex_executor.sh [EXTRA CODEX ARGS...] < prompt     (argv: see `args` below)
+# Environment (empty = unset): CODEX_BIN (codex) CODEX_MODEL CODEX_REASONING_EFFORT CODEX_PROFILE
+#   TARGET_PROJECT_DIR ($PWD) CODEX_SANDBOX (workspace-write) CODEX_FULL_AUTO (1: workspace-write)
+#   CODEX_SKIP_GIT_REPO_CHECK (1) CODEX_WRAPPER_LANG (en_US.UTF-8) CODEX_RUST_BACKTRACE (0)
+#   CODEX_WRAPPER_DEBUG CODEX_STREAM_LOGS (1) CODEX_STREAM_VIEW (all) CODEX_STREAM_EXEC_MAX_CHARS (180);
+#   CODEX_EXECUTOR_: KEEP_LINES (the view's keep_lines), STDOUT_LOG STDERR_LOG STREAM_LOG LAST_MESSAGE
+#   (output files, truncated), WORK_DIR ($TMPDIR), KILL_GRACE_S (3), DRAIN_GRACE_S (2: pipes held
+#   after codex ended), WATCH_PID (parent), AWK (awk), CONTAIN (tracking | pidns | userns),
+#   RUN_ID (random), ORPHAN_DIR (removed when WATCH_PID died). README "Reliability" explains CONTAIN.
+# Exit: codex's (126/127: CODEX_BIN not executable/found; 128+N: codex died of signal N); 143/130/129
+# on SIGTERM/SIGINT/SIGHUP; 125 when the executor itself could not set up.
 set -u
-
 readonly SELF=$$
-exec {ERRFD}>&2      # the real stderr: the live view and our own messages go here
-
+exec {ERRFD}>&2 # the real stderr: the live view and our own messages
 die() { printf 'codex_executor: %s\n' "$*" >&"$ERRFD"; exit 125; }
-
-# stream_view.awk sits next to the real script, also when we are called through a symlink
-src=${BASH_SOURCE[0]}
-while [[ -L $src ]]; do
-    link=$(readlink -- "$src") || break
-    [[ $link == /* ]] || link="$(dirname -- "$src")/$link"
-    src=$link
-done
-HERE=$(CDPATH='' cd -P -- "$(dirname -- "$src")" && pwd) || die "cannot find the script directory"
-readonly VIEW_AWK="$HERE/stream_view.awk"
+src=${BASH_SOURCE[0]} # stream_view.awk sits next to the real script, also behind a symlink
+while [[ -L $src ]]; do l=$(readlink -- "$src") || break; [[ $l == /* ]] || l="$(dirname -- "$src")/$l"; src=$l; done
+VIEW_AWK="$(CDPATH='' cd -P -- "$(dirname -- "$src")" && pwd)/stream_view.awk"
 [[ -r $VIEW_AWK ]] || die "missing $VIEW_AWK"
-
-# seconds ("3", "0.5") -> microseconds in the variable named $1; default $3 when invalid
-to_us() {
-    local v=$2
-    [[ $v =~ ^([0-9]*)(\.([0-9]*))?$ && -n ${BASH_REMATCH[1]}${BASH_REMATCH[3]} ]] || v=$3
-    [[ $v =~ ^([0-9]*)(\.([0-9]*))?$ ]]
-    local i=${BASH_REMATCH[1]:-0} f="${BASH_REMATCH[3]}000000"
-    printf -v "$1" '%d' "$((10#$i * 1000000 + 10#${f:0:6}))"
-}
-now_us() {  # EPOCHREALTIME (bash >= 5) has microseconds; SECONDS is the coarse fallback
-    if [[ -n ${EPOCHREALTIME:-} ]]; then printf -v "$1" '%s' "${EPOCHREALTIME//[!0-9]/}"
-    else printf -v "$1" '%d' "$((SECONDS * 1000000))"; fi
-}
-
-kill_grace_us=0 drain_grace_us=0 stdout_log='' stderr_log='' stream_log='' last_message=''
-
-# --- configuration -----------------------------------------------------------------------------
-codex_bin=${CODEX_BIN:-codex}
-target=${TARGET_PROJECT_DIR:-$PWD}
-sandbox=${CODEX_SANDBOX:-workspace-write}
-[[ ${CODEX_FULL_AUTO:-0} == 1 ]] && sandbox=workspace-write   # codex 0.169 rejects --full-auto
-lang=${CODEX_WRAPPER_LANG:-en_US.UTF-8}
-backtrace=${CODEX_RUST_BACKTRACE:-0}
-view=${CODEX_STREAM_VIEW:-all}
+secs() { [[ $1 =~ ^[0-9]*\.?[0-9]+$ ]] && printf %s "$1" || printf %s "$2"; }
+codex_bin=${CODEX_BIN:-codex} sandbox=${CODEX_SANDBOX:-workspace-write} lang=${CODEX_WRAPPER_LANG:-en_US.UTF-8}
+[[ ${CODEX_FULL_AUTO:-0} == 1 ]] && sandbox=workspace-write # codex 0.169 rejects --full-auto
+view=${CODEX_STREAM_VIEW:-all} max=${CODEX_STREAM_EXEC_MAX_CHARS:-180} display=0
 case $view in all_compact | assistant | thinking) ;; *) view=all ;; esac
-max=${CODEX_STREAM_EXEC_MAX_CHARS:-180}
-[[ $max =~ ^[-+]?[0-9]+$ ]] || max=0      # not a base-10 integer: no truncation
-display=0
+[[ $max =~ ^[-+]?[0-9]+$ ]] || max=0 # not a base-10 integer: no truncation
 [[ ${CODEX_STREAM_LOGS:-1} == 1 ]] && display=1
-to_us kill_grace_us "${CODEX_EXECUTOR_KILL_GRACE_S:-3}" 3
-to_us drain_grace_us "${CODEX_EXECUTOR_DRAIN_GRACE_S:-2}" 2
-watch_pid=${CODEX_EXECUTOR_WATCH_PID:-$PPID}
+grace=$(secs "${CODEX_EXECUTOR_KILL_GRACE_S:-}" 3) drain=$(secs "${CODEX_EXECUTOR_DRAIN_GRACE_S:-}" 2)
+watch_pid=${CODEX_EXECUTOR_WATCH_PID:-$PPID} run_id=${CODEX_EXECUTOR_RUN_ID:-} orphan=${CODEX_EXECUTOR_ORPHAN_DIR:-}
 [[ $watch_pid =~ ^[1-9][0-9]*$ ]] || watch_pid=$PPID
-AWK=${CODEX_EXECUTOR_AWK:-awk}
-awk_flags=()
-# mawk reads a pipe in whole blocks unless -W interactive: the view would not be live
+[[ $run_id =~ ^[A-Za-z0-9_.-]+$ ]] || run_id="$SELF-$RANDOM$RANDOM$RANDOM$RANDOM"
+contain=${CODEX_EXECUTOR_CONTAIN:-tracking} jail=()
+case $contain in # the init runs codex as its child: a namespace's init ignores un-handled signals
+    pidns) jail=(unshare --pid --fork --kill-child --mount-proc) ;;
+    userns) jail=(unshare --user --map-root-user --pid --fork --kill-child --mount-proc) ;;
+    *) contain=tracking ;;
+esac
+((${#jail[@]})) && jail+=("$BASH" -c '"$@" <&0 & wait $!' codex-init)
+AWK=${CODEX_EXECUTOR_AWK:-awk} awk_flags=() # mawk needs -W interactive for a live view
 case $("$AWK" -W version 2>&1 </dev/null) in *mawk*) awk_flags=(-W interactive) ;; esac
+work='' cat_pid='' codex_pid='' readers_pid='' view_pid='' watchdog_pid='' timer=''
 
-args=(exec --json -C "$target")
-# (--output-last-message comes below, once its path is known)
-
-# --- state used by cleanup and the signal handlers ---------------------------------------------
-work='' cat_pid='' codex_pid='' readers_pid='' view_pid='' watchdog_pid='' napfd=''
-
-# Polling waits back off from 1 ms to 20 ms: readers usually see EOF within a millisecond of
-# codex's exit, so a flat 20 ms nap cost ~20 ms per run (docs/benchmarks.md, B1).
-NAPS=(0.001 0.002 0.005 0.01 0.02)
-
-nap() {  # sleep $1 seconds without a child process (and interruptibly by our traps)
-    if [[ -n $napfd ]]; then read -r -t "$1" -u "$napfd" _ 2>/dev/null; else sleep "$1"; fi
-}
-
-# Is anything but zombies left in process group $1?  (A zombie keeps kill -0 -PGID true, and
-# orphans may never be reaped when pid 1 is not an init.)
-group_alive() {
-    local f line pg
-    kill -0 -- "-$1" 2>/dev/null || return 1
-    [[ -d /proc/self ]] || return 0
-    # fast path: the leader itself is alive
-    if { read -r line <"/proc/$1/stat"; } 2>/dev/null; then
-        line=${line##*) }
-        pg=${line#* }; pg=${pg#* }; pg=${pg%% *}
-        [[ ${line:0:1} != Z && $pg == "$1" ]] && return 0
-    fi
-    for f in /proc/[0-9]*/stat; do
-        { read -r line <"$f"; } 2>/dev/null || continue
-        line=${line##*) }                      # "<state> <ppid> <pgrp> ..."
-        [[ ${line:0:1} == Z ]] && continue
-        pg=${line#* }; pg=${pg#* }; pg=${pg%% *}
-        [[ $pg == "$1" ]] && return 0
-    done
-    return 1
-}
-
-# TERM to group $1, wait up to $2 microseconds, then KILL; returns when the group is gone
-# (or after a further second at most).
-terminate_group() {
-    local pg=$1 t0 t i=0
-    group_alive "$pg" || return 0
-    kill -TERM -- "-$pg" 2>/dev/null
-    now_us t0
-    while group_alive "$pg"; do
-        now_us t
-        if ((t - t0 >= $2)); then
-            kill -KILL -- "-$pg" 2>/dev/null
-            ((t - t0 >= $2 + 1000000)) && break
-        fi
-        nap "${NAPS[i]}"; ((i < 4)) && ((i += 1))
-    done
-}
-
-# Wait up to $1 microseconds for process group $2 to end; status 1 when it is still there.
-await_group() {
-    local t0 t i=0
-    now_us t0
-    while group_alive "$2"; do
-        now_us t
-        ((t - t0 >= $1)) && return 1
-        nap "${NAPS[i]}"; ((i < 4)) && ((i += 1))
+# Ends what the run started, with signal $1: codex's process group (in a PID namespace the kernel
+# ends every other process once its init is gone) and, when tracking, every process whose
+# environment holds the run's marker. Mirrors src/infrastructure/process/run_teardown.ts.
+stop_tree() {
+    [[ -n $codex_pid ]] || return 0 # not started, or already ended and swept
+    kill -"$1" -- "-$codex_pid" 2>/dev/null
+    [[ $contain == tracking ]] || return 0
+    local f; for f in $(grep -lsxzF "CODEX_CHILD_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null); do
+        f=${f#/proc/} && kill -"$1" "${f%%/*}" 2>/dev/null
     done
     return 0
 }
-
-# Wait up to $1 microseconds for process $2 (our child) to end; status 1 when still running.
-await_pid() {
-    local t0 t i=0
-    now_us t0
-    while kill -0 "$2" 2>/dev/null; do
-        now_us t
-        ((t - t0 >= $1)) && return 1
-        nap "${NAPS[i]}"; ((i < 4)) && ((i += 1))
-    done
-    return 0
+later() { # run "$@" after $1 seconds in its own group (so that `cancel` also ends its sleep)
+    local s=$1 && shift && set -m
+    { sleep "$s" && "$@"; } </dev/null >/dev/null 2>&1 {ERRFD}>&- &
+    timer=$! && set +m
 }
-
-# After codex's leader has ended: let the readers drain what is left, but not forever ($1
-# microseconds).  A grandchild that keeps codex's pipes open gets its group killed; readers
-# still blocked after that (a holder outside the group) are killed too, so the view sees EOF
-# and ends.  The view then gets $2 microseconds to print what it has (its reader may be slow).
-drain() {
-    [[ -n $readers_pid ]] || return 0
-    if ! await_group "$1" "$readers_pid"; then
-        terminate_group "$codex_pid" 500000
-        if ! await_group 500000 "$readers_pid"; then
-            terminate_group "$readers_pid" 500000
-        fi
-    fi
-    if [[ -n $view_pid ]] && ! await_pid "$2" "$view_pid"; then
-        kill -KILL "$view_pid" 2>/dev/null
-    fi
-    wait "$readers_pid" 2>/dev/null
-    [[ -n $view_pid ]] && wait "$view_pid" 2>/dev/null
-    readers_pid='' view_pid=''
+cancel() { [[ -n $timer ]] && kill -KILL -- "-$timer" 2>/dev/null; timer=''; }
+finish() { # codex has ended: end what it left, let the readers and the view see EOF
+    stop_tree KILL
+    [[ -n $view_pid ]] || return 0
+    later "$drain" kill -KILL -- "-$readers_pid" # a pipe holder that escaped: the view still ends
+    wait "$view_pid" 2>/dev/null
+    cancel && view_pid=''
 }
-
-# shellcheck disable=SC2317  # (cleanup and on_signal run from traps)
 cleanup() {
     trap '' INT TERM HUP
     [[ -n $cat_pid ]] && kill -KILL "$cat_pid" 2>/dev/null
-    if [[ -n $watchdog_pid ]]; then
-        kill -TERM -- "-$watchdog_pid" 2>/dev/null
-        wait "$watchdog_pid" 2>/dev/null
-    fi
+    stop_tree KILL && cancel
+    [[ -n $watchdog_pid ]] && kill -KILL -- "-$watchdog_pid" 2>/dev/null
     [[ -n $readers_pid ]] && kill -KILL -- "-$readers_pid" 2>/dev/null
     [[ -n $view_pid ]] && kill -KILL "$view_pid" 2>/dev/null
     [[ -n $work ]] && rm -rf -- "$work"
-    work=''
+    kill -0 "$watch_pid" 2>/dev/null || [[ -z $orphan ]] || rm -rf -- "$orphan" # nobody else will
 }
-
-# shellcheck disable=SC2317
 on_signal() {
     trap '' INT TERM HUP
     [[ -n $cat_pid ]] && kill -KILL "$cat_pid" 2>/dev/null
     if [[ -n $codex_pid ]]; then
-        terminate_group "$codex_pid" "$kill_grace_us"
-        wait "$codex_pid" 2>/dev/null
-        drain 500000 1000000
+        stop_tree TERM && later "$grace" stop_tree KILL
+        wait "$codex_pid" 2>/dev/null # (no view drain: `wait` for it can hang inside a trap)
     fi
     exit "$1"
 }
+trap cleanup EXIT && trap 'on_signal 143' TERM && trap 'on_signal 130' INT && trap 'on_signal 129' HUP
 
-trap cleanup EXIT
-trap 'on_signal 143' TERM
-trap 'on_signal 130' INT
-trap 'on_signal 129' HUP
-
-# --- private files -------------------------------------------------------------------------------
 umask 077
 work_base=${CODEX_EXECUTOR_WORK_DIR:-${TMPDIR:-/tmp}}
 work=$(mktemp -d "$work_base/codex-executor.XXXXXX" 2>/dev/null) || { work=''; die "cannot create a temp directory in $work_base"; }
-mkfifo "$work/out" "$work/err" "$work/merged" "$work/nap" 2>/dev/null || die "cannot create fifos in $work"
-exec {napfd}<>"$work/nap"      # never written: read -t on it is a fork-free sleep
-
-# Read the prompt in the background so that a signal is handled while the caller still
-# holds our stdin open.
-prompt="$work/prompt"
-cat <&0 >"$prompt" {ERRFD}>&- &
-cat_pid=$!
+mkfifo "$work/out" "$work/err" "$work/merged" 2>/dev/null || die "cannot create fifos in $work"
+prompt="$work/prompt" # read in the background: a signal is handled while the caller holds stdin
+cat <&0 >"$prompt" {ERRFD}>&- & cat_pid=$!
 wait "$cat_pid" || die "cannot save the prompt"
-cat_pid=''
-exec 0</dev/null
-
-# Output files: the given path (truncated now) or a private one.  Relative paths get "./" so
-# awk never takes them for "-" or /dev/... specials.
-outfile() {
+cat_pid='' && exec 0</dev/null
+outfile() { # the given path (truncated; "./" so awk never takes it for a special) or a private one
     local p=${2:-$work/$3}
     [[ $p == /* ]] || p="./$p"
     : >"$p" 2>/dev/null || die "cannot write $p"
     printf -v "$1" '%s' "$p"
 }
-outfile stdout_log "${CODEX_EXECUTOR_STDOUT_LOG:-}" stdout.log
-outfile stderr_log "${CODEX_EXECUTOR_STDERR_LOG:-}" stderr.log
-outfile stream_log "${CODEX_EXECUTOR_STREAM_LOG:-}" stream.log
-outfile last_message "${CODEX_EXECUTOR_LAST_MESSAGE:-}" last_message   # fresh and empty
+outfile stdout_log "${CODEX_EXECUTOR_STDOUT_LOG:-}" stdout.log && outfile stderr_log "${CODEX_EXECUTOR_STDERR_LOG:-}" stderr.log
+outfile stream_log "${CODEX_EXECUTOR_STREAM_LOG:-}" stream.log && outfile last_message "${CODEX_EXECUTOR_LAST_MESSAGE:-}" last_message
 
-args+=(--output-last-message "$last_message")
+args=(exec --json -C "${TARGET_PROJECT_DIR:-$PWD}" --output-last-message "$last_message")
 [[ ${CODEX_SKIP_GIT_REPO_CHECK:-1} == 1 ]] && args+=(--skip-git-repo-check)
 [[ -n ${CODEX_MODEL:-} ]] && args+=(-m "$CODEX_MODEL")
 [[ -n ${CODEX_REASONING_EFFORT:-} ]] && args+=(-c "model_reasoning_effort=\"$CODEX_REASONING_EFFORT\"")
 [[ -n ${CODEX_PROFILE:-} ]] && args+=(-p "$CODEX_PROFILE")
 args+=(-s "$sandbox" "$@" -)
-
-# CODEX_WRAPPER_DEBUG=1: V661's diagnostic lines, describing what actually runs (contract §11.1).
-if [[ ${CODEX_WRAPPER_DEBUG:-0} == 1 ]]; then
-    printf -v cmdline '%q ' "LANG=$lang" "LC_ALL=$lang" "RUST_BACKTRACE=$backtrace" "$codex_bin" "${args[@]}"
-    printf '[codex_wrapper] prompt_stdin=%s\n[codex_wrapper] cmd=%s\n' "$prompt" "$cmdline" >&"$ERRFD"
+backtrace=${CODEX_RUST_BACKTRACE:-0}
+if [[ ${CODEX_WRAPPER_DEBUG:-0} == 1 ]]; then # V661's lines (contract §11.1), then the containment
+    printf -v cmd '%q ' "LANG=$lang" "LC_ALL=$lang" "RUST_BACKTRACE=$backtrace" "$codex_bin" "${args[@]}"
+    printf '[codex_wrapper] prompt_stdin=%s\n[codex_wrapper] cmd=%s\n' "$prompt" "$cmd" >&"$ERRFD"
+    printf '[codex_wrapper] containment=%s run_id=%s\n' "$contain" "$run_id" >&"$ERRFD"
 fi
+exec 2>/dev/null # job-status noise must never reach the caller; children redirect explicitly
 
-# From here on bash's own stderr is /dev/null: job-status noise ("[1]+ Done", "Killed") must
-# never reach the caller.  Children get explicit redirections.
-exec 2>/dev/null
-
-# --- the pipeline --------------------------------------------------------------------------------
-#   codex >out 2>err   (own process group)
-#   tee stdout.log <out | awk chunk O  \
-#                                       >merged  (one process group: "readers")
-#   tee stderr.log <err | awk chunk E  /
-#   awk tagged <merged >real stderr    (the view; writes the stream log)
+#   codex >out 2>err (own group) | tee stdout.log <out | awk chunk O \ >merged (group "readers")
+#                                | tee stderr.log <err | awk chunk E /  awk tagged <merged (view)
 if ((display)); then viewfd=$ERRFD; else exec {viewfd}>/dev/null; fi
 SV_STREAM_LOG=$stream_log SV_PROMPT_FILE=$prompt LC_ALL=C \
     "$AWK" "${awk_flags[@]}" -f "$VIEW_AWK" -v mode=tagged -v view="$view" -v max="$max" \
-    -v display="$display" -v flush="$display" -v keep_lines="${CODEX_EXECUTOR_KEEP_LINES-}" <"$work/merged" >&"$viewfd" 2>&"$ERRFD" {ERRFD}>&- {napfd}>&- &
+    -v display="$display" -v flush="$display" -v keep_lines="${CODEX_EXECUTOR_KEEP_LINES-}" \
+    <"$work/merged" >&"$viewfd" 2>&"$ERRFD" {ERRFD}>&- &
 view_pid=$!
-
-set -m          # background jobs below get their own process groups
+set -m # the jobs below get their own process groups
 {
-    # If the view dies (say our stderr reader went away), the chunkers and tee get EPIPE
-    # instead of SIGPIPE: tee keeps writing the raw logs and codex is never hit by SIGPIPE.
-    trap '' PIPE
-    tee -- "$stdout_log" <"$work/out" |
-        LC_ALL=C "$AWK" "${awk_flags[@]}" -f "$VIEW_AWK" -v mode=chunk -v tag=O &
-    tee -- "$stderr_log" <"$work/err" |
-        LC_ALL=C "$AWK" "${awk_flags[@]}" -f "$VIEW_AWK" -v mode=chunk -v tag=E &
+    trap '' PIPE # a dead view gives tee EPIPE, not SIGPIPE: the raw logs are still written
+    tee -- "$stdout_log" <"$work/out" | LC_ALL=C "$AWK" "${awk_flags[@]}" -f "$VIEW_AWK" -v mode=chunk -v tag=O &
+    tee -- "$stderr_log" <"$work/err" | LC_ALL=C "$AWK" "${awk_flags[@]}" -f "$VIEW_AWK" -v mode=chunk -v tag=E &
     wait
-} >"$work/merged" 2>&"$ERRFD" </dev/null {ERRFD}>&- {napfd}>&- &
+} >"$work/merged" 2>&"$ERRFD" </dev/null {ERRFD}>&- &
 readers_pid=$!
-
-{
-    # Set in codex's environment only.  Assigning a missing locale makes bash warn: that
-    # goes to our /dev/null here, not into codex's stderr.  exec keeps codex's pid = pgid.
-    export LANG="$lang" LC_ALL="$lang" RUST_BACKTRACE="$backtrace"
-    exec "$codex_bin" "${args[@]}" <"$prompt" >"$work/out" 2>"$work/err" {ERRFD}>&- {napfd}>&-
+{   # codex's environment only; exec keeps codex's pid = its group's id
+    export LANG="$lang" LC_ALL="$lang" RUST_BACKTRACE="$backtrace" CODEX_CHILD_RUN_ID="$run_id"
+    exec "${jail[@]}" "$codex_bin" "${args[@]}" <"$prompt" >"$work/out" 2>"$work/err" {ERRFD}>&-
 } &
 codex_pid=$!
-
-# Watchdog: codex must not outlive the executor (even a SIGKILLed one) or the watched
-# process.  Own process group, so that a kill of the executor's group does not take it along.
-alive() {   # process $1 exists and is not a zombie
-    local s
-    if [[ -d /proc/self ]]; then
-        { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
-        s=${s##*) }
-        [[ ${s:0:1} != Z ]]
-    else
-        kill -0 "$1" 2>/dev/null
-    fi
-}
-{
-    trap 'exit 0' TERM
-    trap '' INT HUP
-    while alive "$SELF" && alive "$watch_pid"; do
-        kill -0 -- "-$codex_pid" 2>/dev/null || exit 0
-        read -r -t 0.2 -u "$napfd" _
-    done
-    kill -TERM -- "-$codex_pid" 2>/dev/null
-    for _ in 1 2 3 4 5; do group_alive "$codex_pid" || break; read -r -t 0.1 -u "$napfd" _; done
-    kill -KILL -- "-$codex_pid" 2>/dev/null
-    if ! alive "$SELF"; then
-        # the executor is gone: its readers end with codex's pipes; remove its files
-        for _ in 1 2 3 4 5 6 7 8 9 10; do group_alive "$readers_pid" || break; read -r -t 0.1 -u "$napfd" _; done
-        kill -KILL -- "-$readers_pid" 2>/dev/null
-        rm -rf -- "$work"
-    fi
-    exit 0
+{   # watchdog: the run must not outlive the executor (even a SIGKILLed one) or the watched process
+    trap '' INT TERM HUP
+    while kill -0 "$SELF" && kill -0 "$watch_pid"; do sleep 0.5; done
+    stop_tree TERM && timeout "$grace" "$BASH" -c 'while kill -0 -- "-$1"; do sleep 0.1; done' _ "$codex_pid"
+    stop_tree KILL
+    kill -0 "$SELF" && exit 0 # the executor ends the rest itself; else nobody else will:
+    kill -KILL -- "-$readers_pid" "$view_pid"; rm -rf -- "$work"
+    kill -0 "$watch_pid" || [[ -z $orphan ]] || rm -rf -- "$orphan"
 } </dev/null >/dev/null 2>&1 {ERRFD}>&- &
 watchdog_pid=$!
 set +m
 
 wait "$codex_pid"
-rc=$?
-drain "$drain_grace_us" 10000000
-# whatever codex left running in its group (with or without our pipes) ends with the run
-terminate_group "$codex_pid" 500000
-codex_pid=''
-
-if [[ -s $last_message ]]; then
-    cat -- "$last_message" 2>/dev/null
-fi
+rc=$? && finish && codex_pid=''
+[[ -s $last_message ]] && cat -- "$last_message" 2>/dev/null
 exit "$rc"

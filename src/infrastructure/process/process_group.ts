@@ -87,18 +87,27 @@ export function descendantGroups(root: number): number[] {
 }
 
 /**
- * SIGTERM to the group (and to the groups of its descendants that left it), then SIGKILL once
- * `graceMs` has passed without everything being gone. Resolves when the groups are gone (or after
- * the SIGKILL if they cannot be probed).
+ * SIGTERM to the group (and to the groups of its descendants that left it, and to the `tracked`
+ * processes), then SIGKILL once `graceMs` has passed without everything being gone. Resolves when
+ * they are gone (or after the SIGKILL if they cannot be probed).
  *
  * @param pgid the group leader's pid.
  * @param graceMs time between SIGTERM and SIGKILL.
  * @param exited resolves when the leader has exited (its exit does not end the group by itself).
+ * @param tracked pids found by other means (the run marker of the tracking fallback), re-read at
+ *   each step because such processes may appear late.
  */
-export async function terminateGroup(pgid: number, graceMs: number, exited: Promise<unknown>): Promise<void> {
+export async function terminateGroup(
+  pgid: number,
+  graceMs: number,
+  exited: Promise<unknown>,
+  tracked: () => number[] = () => [],
+): Promise<void> {
   const groups = [pgid, ...descendantGroups(pgid)];
-  const alive = () => groups.some((group) => groupAlive(group));
-  if (!groups.map((group) => signalGroup(group, 'SIGTERM')).some(Boolean)) return;
+  const alive = () => groups.some((group) => groupAlive(group)) || tracked().length > 0;
+  const signalled = groups.map((group) => signalGroup(group, 'SIGTERM'));
+  for (const pid of tracked()) signalled.push(signalPid(pid, 'SIGTERM'));
+  if (!signalled.some(Boolean)) return;
   const deadline = Date.now() + graceMs;
   await Promise.race([exited, delay(graceMs)]);
   while (alive() && Date.now() < deadline) await delay(25);
@@ -106,6 +115,16 @@ export async function terminateGroup(pgid: number, graceMs: number, exited: Prom
   for (const group of descendantGroups(pgid)) if (!groups.includes(group)) groups.push(group);
   if (alive()) {
     for (const group of groups) signalGroup(group, 'SIGKILL');
+    for (const pid of tracked()) signalPid(pid, 'SIGKILL');
     await Promise.race([exited, delay(1000)]);
+  }
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -8,6 +8,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { childError, CodexChildError } from '../../../domain/errors.js';
+import { describeTeardown, type Containment } from '../../process/containment.js';
 import { isHandledSignal, signalExitCode } from '../../process/signals.js';
 import { createEmptyFile, UnsafePathError, writeFileNoFollow } from '../../fs/safe_fs.js';
 import { codexNotFoundError, resolveCodexBin } from './codex_binary.js';
@@ -317,6 +318,8 @@ async function executeOnClock(
     ...(remainingMs !== undefined ? { timeoutMs: remainingMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
+    // A temp dir of ours: the watchdog removes it if this process is SIGKILLed.
+    ...(options.logDir === undefined ? { orphanDir: workDir } : {}),
   }).finally(async () => {
     await refresh?.done();
     await follower?.stop();
@@ -330,9 +333,9 @@ async function executeOnClock(
     return failure(childError({ reason: 'codex_not_found', exitCode: 127, message: `codex executor could not start: ${run.spawnError ?? 'unknown error'}` }), facts);
   }
   if (run.timedOut) {
-    return failure(childError({ reason: 'timed_out', exitCode: 124, message: `codex timed out after ${options.timeoutMs} ms; its process group was killed`, details: { executorExitCode: run.exitCode } }), facts);
+    return failure(childError({ reason: 'timed_out', exitCode: 124, message: `codex timed out after ${options.timeoutMs} ms; ${describeTeardown(run.containment)}`, details: { executorExitCode: run.exitCode, containment: run.containment } }), facts);
   }
-  if (run.cancelled) return failure(cancelledError(run.abortReason, run.exitCode), facts);
+  if (run.cancelled) return failure(cancelledError(run.abortReason, run.exitCode, run.containment), facts);
   if (run.exitCode !== 0) {
     // An isolated run keeps its error copy in its own directory, never in the system temp dir.
     const defaultErrorLog = isolation ? path.join(isolation.runDir, 'codex_error.log') : '/tmp/codex_wrapper_last_error.log';
@@ -419,15 +422,15 @@ function runFacts(events: CodexEventSummary, durationMs: number, logs: ExecutorP
 }
 
 /** An abort whose reason names a signal (`{ signal: 'SIGTERM' }`) is the wrapper being interrupted. */
-function cancelledError(reason: unknown, executorExitCode: number): CodexChildError {
+function cancelledError(reason: unknown, executorExitCode: number, containment: Containment): CodexChildError {
   const signal = (reason as { signal?: string } | undefined)?.signal;
   if (isHandledSignal(signal)) {
     return childError({
       reason: 'interrupted',
       exitCode: signalExitCode(signal) as number,
-      message: `codex_wrapper interrupted by ${signal}; codex's process group was terminated`,
-      details: { signal, executorExitCode },
+      message: `codex_wrapper interrupted by ${signal}; ${describeTeardown(containment)}`,
+      details: { signal, executorExitCode, containment },
     });
   }
-  return childError({ reason: 'cancelled', exitCode: 130, message: 'codex run cancelled; its process group was terminated', details: { executorExitCode } });
+  return childError({ reason: 'cancelled', exitCode: 130, message: `codex run cancelled; ${describeTeardown(containment)}`, details: { executorExitCode, containment } });
 }

@@ -1,15 +1,17 @@
 /**
  * Runs `scripts/codex_executor.sh` — the thin shell layer that runs `codex exec --json`, renders the
  * live view and tees the logs — in its own process group, with the prompt on stdin (then closed),
- * an optional timeout and an optional AbortSignal. On timeout or abort the executor's group gets
- * SIGTERM (the executor forwards it to codex's group), then SIGKILL after a grace period; the
- * executor's watchdog kills codex's group if the executor itself is killed.
+ * an optional timeout and an optional AbortSignal. Teardown is run_teardown.ts's: codex runs in a
+ * PID namespace where the kernel allows it, else its processes are tracked by a run marker; on
+ * timeout or abort the tree gets SIGTERM, then SIGKILL after a grace period; after every run the
+ * marked leftovers are killed; the executor's watchdog ends the run if this process dies.
  */
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { execa } from 'execa';
 import { executorScriptPath } from '../../package_paths.js';
-import { terminateGroup } from '../../process/process_group.js';
+import type { Containment } from '../../process/containment.js';
+import { executorTeardownEnv, prepareTeardown, sweepRun, terminateRun, type RunTeardown } from '../../process/run_teardown.js';
 import { signalExitCode } from '../../process/signals.js';
 
 /** Where the live stream view goes: our stderr, nowhere, or a stream of the caller's. */
@@ -45,6 +47,8 @@ export interface ExecutorRunOptions {
   killGraceMs?: number;
   /** Pid whose disappearance makes the executor's watchdog kill codex (default: this process). */
   watchPid?: number;
+  /** A directory the watchdog removes when the watched process died (the caller's temp dir). */
+  orphanDir?: string;
 }
 
 /** What came back from the executor. */
@@ -61,9 +65,13 @@ export interface ExecutorRunResult {
   /** True when the executor could not be started at all (bash missing, …). */
   spawnFailed: boolean;
   spawnError?: string;
+  /** How the run's processes were contained (and, on timeout or abort, ended). */
+  containment: Containment;
+  /** Marked processes still alive after the executor ended, killed then (tracking only). */
+  leftovers: number;
 }
 
-function executorEnv(options: ExecutorRunOptions, graceMs: number): Record<string, string> {
+function executorEnv(options: ExecutorRunOptions, graceMs: number, teardown: RunTeardown): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
   Object.assign(env, {
@@ -74,6 +82,8 @@ function executorEnv(options: ExecutorRunOptions, graceMs: number): Record<strin
     CODEX_EXECUTOR_WORK_DIR: options.workDir,
     CODEX_EXECUTOR_KILL_GRACE_S: String(graceMs / 1000),
     CODEX_EXECUTOR_WATCH_PID: String(options.watchPid ?? process.pid),
+    CODEX_EXECUTOR_ORPHAN_DIR: options.orphanDir ?? '',
+    ...executorTeardownEnv(teardown),
   });
   return env;
 }
@@ -95,9 +105,10 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
   const graceMs = options.killGraceMs ?? 3000;
   const display = options.display ?? 'inherit';
   const started = Date.now();
+  const teardown = await prepareTeardown(options.env);
   const child = execa('bash', [executorScriptPath(), ...(options.extraArgs ?? [])], {
     input: options.prompt,
-    env: executorEnv(options, graceMs),
+    env: executorEnv(options, graceMs, teardown),
     extendEnv: false,
     detached: true, // own process group, so the whole tree can be signalled at once
     cleanup: false,
@@ -116,7 +127,7 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
   let abortReason: unknown;
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    if (stopping === undefined && child.pid !== undefined) stopping = terminateGroup(child.pid, graceMs + 2000, child);
+    if (stopping === undefined && child.pid !== undefined) stopping = terminateRun(child.pid, graceMs + 2000, child, teardown);
   };
   const timer =
     options.timeoutMs !== undefined
@@ -136,6 +147,7 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
   try {
     const result = await child;
     await stopping;
+    const leftovers = sweepRun(teardown);
     const exitCode =
       typeof result.exitCode === 'number'
         ? result.exitCode
@@ -151,6 +163,8 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
       abortReason,
       durationMs: Date.now() - started,
       spawnFailed,
+      containment: teardown.containment,
+      leftovers,
       ...(spawnFailed ? { spawnError: result.shortMessage } : {}),
     };
   } finally {
