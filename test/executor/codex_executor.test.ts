@@ -12,11 +12,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES_DIR } from '../support/fixtures.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const EXECUTOR = join(ROOT, 'scripts/codex_executor.sh');
 const FAKE = join(ROOT, 'test/support/fake_codex.sh');
-const FIXTURES = resolve(ROOT, '../shared/fixtures/codex-0.169');
+const FIXTURES = FIXTURES_DIR;
 const EVENTS_FILE = join(FIXTURES, 'events.jsonl');
 const EXTENDED_FILE = join(FIXTURES, 'events-extended.jsonl');
 const LAST_MESSAGE = readFileSync(join(FIXTURES, 'last-message.txt'), 'utf8');
