@@ -337,14 +337,12 @@ describe('stream_view.awk: JSON decoding and odd input', () => {
     expect(render(cmd('item.completed', 0))).toBe(lines('exec', 'make', ' succeeded:', 'done'));
   });
 
-  it('a 1 MB aggregated_output is rendered completely and quickly', () => {
+  it('a 1 MB aggregated_output is rendered completely', () => {
     const outLines = Array.from({ length: 21000 }, (_, i) => `line ${i} "quoted" \\ back ü ${'z'.repeat(20)}`);
     const output = `${outLines.join('\n')}\n`;
     expect(output.length).toBeGreaterThan(1_000_000);
     const input = ev({ type: 'item.completed', item: { id: 'c', type: 'command_execution', command: 'cat big', aggregated_output: output, exit_code: 0, status: 'completed' } });
-    const t0 = Date.now();
     const out = render(input);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(out).toBe(lines('exec', 'cat big', ' succeeded:', ...outLines));
     // one single line of 1 MB, cut in all_compact
     const one = ev({ type: 'item.completed', item: { id: 'c', type: 'command_execution', command: 'x', aggregated_output: 'ä'.repeat(600_000), exit_code: 0, status: 'completed' } });
@@ -630,15 +628,17 @@ describe.skipIf(OTHER_AWKS.length === 0)('other awks agree with the model on ran
   }
 });
 
-it('throughput smoke test: 20 MB of replicated fixtures per view, in bounded time (no O(n^2), no blow-up)', () => {
+// Throughput is measured in bench/ (B2, `npm run bench`); here only that 20 MB render completely.
+it('20 MB of replicated fixtures per view: every copy of the turn is rendered', () => {
   const unit = Buffer.concat([EVENTS, EXTENDED, Buffer.from(errorCases().map((c) => c.jsonl).join(''))]);
-  const big = Buffer.concat(Array.from({ length: Math.ceil(20e6 / unit.length) }, () => unit));
+  const copies = Math.ceil(20e6 / unit.length);
+  const big = Buffer.concat(Array.from({ length: copies }, () => unit));
+  const count = (text: string) => text.split('tokens used').length - 1;
   for (const view of VIEWS) {
-    const t0 = Date.now();
+    const once = count(renderBuf(unit, { view }).toString());
     const out = renderBuf(big, { view });
-    const ms = Date.now() - t0;
+    expect(once).toBeGreaterThan(0);
     expect(out.length).toBeGreaterThan(big.length / 4);
-    // mawk does this in ~0.2 s; the bound only catches pathological slow-downs
-    expect(ms).toBeLessThan(5000);
+    expect(count(out.toString())).toBe(copies * once);
   }
 });
