@@ -63,7 +63,7 @@ export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: Ar
   const vd = checked.resolved;
   const rel = displayPath(vd, config.repoRoot);
   const logs = codexLogFiles(vd);
-  const progress = progressReporter(extra);
+  const progress = progressReporter(extra, deps.shutdown);
   const base = {
     variant_dir: rel,
     artifact_json_path: `${rel}/artifact.json`,

@@ -57,7 +57,7 @@ export async function runTaskTool(rawArgs: unknown, extra: ToolExtra, deps: Task
     return refusal(`cannot create the run directory ${runDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 
-  const progress = progressReporter(extra);
+  const progress = progressReporter(extra, deps.shutdown);
   const self = await selfDisableArgs(path.join(runDir, '.codex_home'), config.env);
   const report = await runChild(
     {
