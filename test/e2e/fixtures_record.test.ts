@@ -23,11 +23,11 @@ const comparable = (text: string) =>
 
 describe('npm run fixtures:record', () => {
   it('re-records every fixture with the committed shape', async () => {
-    await run(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'tools/record_fixtures.ts'), '--out', out], { cwd: REPO_ROOT, timeout: 300_000 });
+    await run(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(REPO_ROOT, 'tools/record_fixtures.ts'), '--out', out], { cwd: REPO_ROOT, timeout: 600_000 });
     const committed = readdirSync(FIXTURES_DIR).filter((name) => name !== 'README.md').sort();
     expect(readdirSync(out).sort()).toEqual(committed);
     for (const name of committed) {
       expect(comparable(readFileSync(path.join(out, name), 'utf8')), name).toBe(comparable(readFileSync(path.join(FIXTURES_DIR, name), 'utf8')));
     }
-  }, 300_000);
+  }, 600_000);
 });
