@@ -5,7 +5,7 @@
  * case's server URL `http://127.0.0.1:18080/v1`, as the fixtures' README describes. Run it when
  * the pinned codex moves, then `npm test` and read the diff. The README itself is kept.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -76,6 +76,10 @@ async function closedPort(): Promise<number> {
 async function record(server: FakeModelServer, codexArgs: string[], prompt: string, options: Partial<HermeticCodexOptions> = {}, baseUrl = server.baseUrl): Promise<Recorded> {
   const home = createHermeticCodexHome({ baseUrl, ...options });
   try {
+    // Its own git root: apply_patch diffs are relative to the nearest git root, and codex's
+    // workspace-write sandbox leaves an empty `/tmp/.git` mount point behind (so without this a
+    // later run would show paths relative to /tmp).
+    execFileSync('git', ['init', '-q', home.workDir], { stdio: 'ignore' });
     const lastPath = path.join(home.root, 'last-message.txt');
     const viaStdin = codexArgs.includes('--json');
     const args = ['exec', ...codexArgs, '-o', lastPath, '--skip-git-repo-check', '-C', home.workDir, viaStdin ? '-' : prompt];
