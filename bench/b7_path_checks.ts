@@ -1,5 +1,5 @@
 /**
- * B6 — path-check cost (issue 9 item 8): `art_loop.read_text_tail`'s path rule on paths of
+ * B7 — path-check cost (issue 9 item 8): `art_loop.read_text_tail`'s path rule on paths of
  * 1,000 to 40,000 components, and on the longest accepted path (4,096 bytes of `a/` under a real
  * runs root). Before the fix a 40,000-component path took 26 s (a quadratic walk); now anything
  * above 4,096 bytes is refused before the walk, and the walk is a stack (O(1) per component).

@@ -1,17 +1,25 @@
 /**
  * `npm run demo`: a sample teammate task through `bin/codex-wrapper` and the REAL codex binary,
  * against the bundled fake model server on 127.0.0.1. No account, no network, nothing left behind.
+ * stdout: the wrapper's result, then the library's report (JSON); stderr: the live view and headings,
+ * bold only on a terminal without NO_COLOR.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startFakeModelServer } from '../src/devtools/fake_model_server.js';
 import { createHermeticCodexHome, hermeticWrapperEnv } from '../src/devtools/hermetic_codex.js';
 import { runTeammatePayload } from '../src/index.js';
+import { packageRoot } from '../src/infrastructure/package_paths.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const wrapper = path.join(root, 'bin', 'codex-wrapper');
+const wrapper = path.join(packageRoot(), 'bin', 'codex-wrapper');
+
+/** The demo's first line: what answers, and that nothing leaves the machine. */
+const DEMO_NOTICE =
+  'demo: the model is a scripted local fake on 127.0.0.1 (real codex binary, no account); nothing leaves this machine, and the CHECKS it reports were never run.';
+
+// https://no-color.org: any non-empty NO_COLOR turns colour off; a pipe or file never gets escapes.
+const bold = process.stderr.isTTY === true && !process.env.NO_COLOR;
 
 const payload = {
   mode: 'execute',
@@ -28,7 +36,7 @@ const payload = {
 };
 
 function banner(text: string): void {
-  process.stderr.write(`\n\x1b[1m== ${text} ==\x1b[0m\n`);
+  process.stderr.write(bold ? `\n\x1b[1m== ${text} ==\x1b[0m\n` : `\n== ${text} ==\n`);
 }
 
 function runWrapper(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
@@ -43,6 +51,7 @@ function runWrapper(env: Record<string, string>): Promise<{ code: number | null;
 }
 
 async function main(): Promise<void> {
+  process.stderr.write(`${DEMO_NOTICE}\n`);
   const server = await startFakeModelServer({ defaultScenario: 'demo' });
   const home = createHermeticCodexHome({ baseUrl: server.baseUrl, modelCatalog: true });
   try {
@@ -71,7 +80,7 @@ async function main(): Promise<void> {
           durationMs: outcome.value.durationMs,
         }
       : { ok: false, reason: outcome.error.reason, message: outcome.error.message };
-    process.stderr.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     process.exitCode = cli.code === 0 && outcome.ok ? 0 : 1;
   } finally {
     home.cleanup();

@@ -12,7 +12,6 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  sourcemap: 'linked',
   logLevel: 'warning',
   // Some CommonJS dependencies call require(); give the ES module bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -3,17 +3,18 @@
  * stdout, the live view and every diagnostic on stderr, V661's exit codes (README "Exit codes").
  * All logic lives in the adapter; this file only wires stdin, signals and exit codes.
  */
-import path from 'node:path';
 import { runTeammatePayload } from '../infrastructure/adapter/codex/codex_adapter.js';
 import { decideCompat } from '../infrastructure/adapter/codex/compat_mode.js';
 import { MAX_PAYLOAD_BYTES } from '../infrastructure/adapter/codex/payload_validator.js';
+import { packageRoot, packageVersion } from '../infrastructure/package_paths.js';
 import { readStdinCapped } from './read_stdin.js';
 import { installSignalAbort } from './signal_abort.js';
+import { parseWrapperArgs, wrapperHelp } from './wrapper_args.js';
 
 /** How the bin script started us. */
 export interface WrapperMainOptions {
-  /** Path of the entry script as invoked (its directory is the default TARGET_PROJECT_DIR). */
-  entryScript: string;
+  /** Command-line arguments after the script (default `process.argv.slice(2)`). */
+  argv?: readonly string[];
 }
 
 function writeStderr(lines: readonly string[]): void {
@@ -21,7 +22,15 @@ function writeStderr(lines: readonly string[]): void {
 }
 
 /** Runs one wrapper invocation and sets `process.exitCode`. Never throws. */
-export async function main(options: WrapperMainOptions): Promise<void> {
+export async function main(options: WrapperMainOptions = {}): Promise<void> {
+  // Arguments first: --help / --version / a usage error read no stdin and start nothing.
+  const command = parseWrapperArgs(options.argv ?? process.argv.slice(2));
+  if (command.kind !== 'run') {
+    if (command.kind === 'usage_error') writeStderr([command.message]);
+    else await new Promise<void>((resolve) => process.stdout.write(command.kind === 'help' ? wrapperHelp(packageVersion()) : `codex-wrapper ${packageVersion()}\n`, () => resolve()));
+    process.exitCode = command.kind === 'usage_error' ? 2 : 0;
+    return;
+  }
   const signals = installSignalAbort();
   try {
     const stopReading = () => process.stdin.destroy();
@@ -35,7 +44,9 @@ export async function main(options: WrapperMainOptions): Promise<void> {
     const outcome = await runTeammatePayload(stdin, {
       compat: compat.mode,
       ...(compat.resultPhase !== undefined ? { resultPhase: compat.resultPhase } : {}),
-      defaultProjectDir: path.dirname(path.resolve(options.entryScript)),
+      // V661 defaulted to its own checkout; ours is the package's own directory (symlinks resolved),
+      // never the directory a global install links the bin from.
+      defaultProjectDir: packageRoot(),
       display: 'inherit',
       signal: signals.signal,
       ...(process.env.CODEX_RUN_DIR ? { runDir: process.env.CODEX_RUN_DIR } : {}),

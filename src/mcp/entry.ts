@@ -25,7 +25,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       process.stdout.write(USAGE);
       return;
     case 'version':
-      process.stdout.write(`codex-child-mcp ${(await import('./package_version.js')).packageVersion()}\n`);
+      process.stdout.write(`codex-child-mcp ${(await import('../infrastructure/package_paths.js')).packageVersion()}\n`);
       return;
     case 'usage_error':
       process.stderr.write(`codex-child-mcp: ${command.message}\n`);

@@ -3,34 +3,38 @@
  * `progressToken` (MCP spec: progress must increase; `total` is unknown here, so omitted).
  * Milestones: queued (with position), started, each command the child runs, finished.
  */
-import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import { EmptyResultSchema, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 
 /** The part of the SDK's handler `extra` this module needs. */
 export interface ProgressExtra {
   _meta?: { progressToken?: string | number } & Record<string, unknown>;
   sendNotification: (notification: ServerNotification) => Promise<void>;
+  /** Aborted when the client cancels the call or the connection closes. */
+  signal?: AbortSignal;
+  /** Sends a request to the client and waits for its answer (the SDK's `extra.sendRequest`). */
+  sendRequest?: (request: ServerRequest, resultSchema: typeof EmptyResultSchema, options?: { timeout?: number; signal?: AbortSignal }) => Promise<unknown>;
 }
 
 /**
  * Sends one progress message; a no-op when the client sent no token. The promise resolves once
- * the notification is handed to the transport (await the last one before returning the result:
- * the client drops progress that arrives after the response). Never rejects.
+ * the notification is handed to the transport. Never rejects.
  */
 export type ProgressReporter = (message: string) => Promise<void>;
 
 /**
- * Pause after the final notification before the result goes out. The TypeScript SDK's client
- * handles notifications in a microtask but responses synchronously, so a progress notification
- * that arrives in the same read as the response finds its handler already removed and is dropped
- * ("unknown token"). A short gap lets the notification arrive on its own.
+ * Longest wait for the client's answer to the ping after the final notification. Only a client
+ * that ignores pings (the MCP spec says it must answer) ever waits this long.
  */
-export const FINAL_PROGRESS_GAP_MS = 50;
+export const FINAL_PING_TIMEOUT_MS = 10_000;
 
 /** Longest message text sent (commands can be long). */
 const MESSAGE_MAX = 300;
 
-/** Creates the reporter of one call. */
-export function progressReporter(extra: ProgressExtra): ProgressReporter & { final(message: string): Promise<void> } {
+/**
+ * Creates the reporter of one call. `shutdown` (the server's) ends the final ping wait at once:
+ * nobody reads the result of a call the server is stopping.
+ */
+export function progressReporter(extra: ProgressExtra, shutdown?: AbortSignal): ProgressReporter & { final(message: string): Promise<void> } {
   const token = extra._meta?.progressToken;
   if (token === undefined) return Object.assign(() => Promise.resolve(), { final: () => Promise.resolve() });
   let progress = 0;
@@ -42,10 +46,20 @@ export function progressReporter(extra: ProgressExtra): ProgressReporter & { fin
     previous = previous.then(() => extra.sendNotification({ method: 'notifications/progress', params })).catch(() => undefined);
     return previous;
   };
-  /** The last notification of a call: sent, then {@link FINAL_PROGRESS_GAP_MS} of quiet. */
+  /**
+   * The last notification of a call: sent, then a `ping` to the client, answered. The TypeScript
+   * SDK's client runs notification handlers in a microtask but settles responses synchronously, so
+   * progress read in the same chunk as the response would find its handler gone and be dropped.
+   * The client handles messages in order, so once it has answered the ping it has handled the
+   * notification, and the result may go out. An error answer proves the same; no answer at all
+   * (a client breaking the spec) ends the wait after {@link FINAL_PING_TIMEOUT_MS}; a cancelled
+   * call or a server shutdown ends it at once.
+   */
   const final = async (message: string): Promise<void> => {
     await report(message);
-    await new Promise((resolve) => setTimeout(resolve, FINAL_PROGRESS_GAP_MS));
+    const stop = AbortSignal.any([extra.signal, shutdown].filter((signal): signal is AbortSignal => signal !== undefined));
+    if (stop.aborted || extra.sendRequest === undefined) return;
+    await extra.sendRequest({ method: 'ping' }, EmptyResultSchema, { timeout: FINAL_PING_TIMEOUT_MS, signal: stop }).catch(() => undefined);
   };
   return Object.assign(report, { final });
 }

@@ -106,7 +106,7 @@ async function runLocked(
   const vd = pin.real;
   const here = pin.inside('');
   const logs = codexLogFiles(vd);
-  const progress = progressReporter(extra);
+  const progress = progressReporter(extra, deps.shutdown);
   const base = {
     variant_dir: rel,
     artifact_json_path: `${rel}/artifact.json`,

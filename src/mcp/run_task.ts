@@ -91,7 +91,7 @@ async function runInWorkspace(args: RunTaskArgs, extra: ToolExtra, deps: TaskToo
   const problem = await createRunDir(pin, runId);
   if (problem !== null) return refusal(`cannot create the run directory ${runDir}: ${problem}`);
 
-  const progress = progressReporter(extra);
+  const progress = progressReporter(extra, deps.shutdown);
   const self = await selfDisableArgs(path.join(runDir, '.codex_home'), config.env);
   const report = await runChild(
     {

@@ -10,7 +10,7 @@ import type { ServerConfig } from './config.js';
 import { KeyedMutex } from './dir_locks.js';
 import { FifoSemaphore } from './fifo_semaphore.js';
 import type { LoadedTemplate } from './prompt_template.js';
-import { packageVersion } from './package_version.js';
+import { packageVersion } from '../infrastructure/package_paths.js';
 import { SERVER_CAPABILITIES, SERVER_NAME } from './server_identity.js';
 import { refusal } from './tool_result.js';
 import { readTailTool } from './read_tail_tool.js';

@@ -1,6 +1,6 @@
 /** Name, version and capabilities the server announces (light: no SDK import, used before it loads). */
 import type { ServerIdentity } from './early_stdio.js';
-import { packageVersion } from './package_version.js';
+import { packageVersion } from '../infrastructure/package_paths.js';
 
 /** Name the server announces in `initialize`. */
 export const SERVER_NAME = 'codex-child-mcp';

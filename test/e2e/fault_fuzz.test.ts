@@ -11,8 +11,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTeammatePayload } from '../../src/index.js';
 import { REPO_ROOT, runWrapper } from '../support/wrapper_harness.js';
+import { FIXTURES_DIR } from '../support/fixtures.js';
 
-const FIXTURES = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'codex-0.169');
+const FIXTURES = FIXTURES_DIR;
 let dir: string;
 let env: Record<string, string>;
 

@@ -1,6 +1,7 @@
 /**
- * Fault suite, signals and timeouts: the real codex binary runs a model-requested `sleep 30` while
- * the wrapper, the executor or the library is stopped. Every process of the run must be gone, the
+ * Fault suite, signals and timeouts: the real codex binary runs a model-requested `sleep 300` while
+ * the wrapper, the executor or the library is stopped. The sleep outlasts every test's deadline, so
+ * a run that waited for it fails by timing out; no test asserts how fast anything was. Every process of the run must be gone, the
  * exit code must be the documented one, and no temp file may be left.
  */
 import { spawn } from 'node:child_process';
@@ -44,7 +45,7 @@ async function inTmp<T>(f: ReturnType<typeof faultEnv>, fn: () => Promise<T>): P
 }
 
 async function expectNothingLeft(f: ReturnType<typeof faultEnv>): Promise<void> {
-  await waitFor(() => f.survivors().length === 0, 3000);
+  await waitFor(() => f.survivors().length === 0, 30_000);
   expect(f.survivors()).toEqual([]);
   expect(readdirSync(f.tmp)).toEqual([]);
 }
@@ -54,12 +55,12 @@ describe('signals to bin/codex-wrapper mid-run', () => {
     ['SIGTERM', 143],
     ['SIGINT', 130],
     ['SIGHUP', 129],
-  ] as const)('%s → exit %i promptly, the whole tree gone, no temp file left', async (signal, code) => {
+  ] as const)('%s → exit %i, the whole tree gone, no temp file left', async (signal, code) => {
     const f = faultEnv();
     let sent = false;
-    const run = await runWrapper(executePayload('sleep:30'), f.env, {
+    const run = await runWrapper(executePayload('sleep:300'), f.env, {
       onSpawn: (child) => {
-        void waitFor(f.sleepRunning, 20_000).then(() => {
+        void waitFor(f.sleepRunning, 30_000).then(() => {
           sent = true;
           child.kill(signal);
         });
@@ -74,12 +75,12 @@ describe('signals to bin/codex-wrapper mid-run', () => {
 
   it('SIGKILL of the wrapper: the executor watchdog still kills codex and its command', async () => {
     const f = faultEnv();
-    const run = runWrapper(executePayload('sleep:30'), f.env, {
-      onSpawn: (child) => void waitFor(f.sleepRunning, 20_000).then(() => child.kill('SIGKILL')),
+    const run = runWrapper(executePayload('sleep:300'), f.env, {
+      onSpawn: (child) => void waitFor(f.sleepRunning, 30_000).then(() => child.kill('SIGKILL')),
     });
     expect((await run).signal).toBe('SIGKILL');
     // the adapter's codex-child-XXXX temp dir included: the watchdog removes it
-    await waitFor(() => f.survivors().length === 0 && readdirSync(f.tmp).length === 0, 15_000);
+    await waitFor(() => f.survivors().length === 0 && readdirSync(f.tmp).length === 0, 30_000);
     await expectNothingLeft(f);
   });
 });
@@ -91,10 +92,10 @@ describe('signals to the executor alone', () => {
   ] as const)('%s → exit %i, nothing left', async (signal, code) => {
     const f = faultEnv({ TARGET_PROJECT_DIR: world.home.workDir });
     const child = spawn('bash', [path.join(REPO_ROOT, 'scripts/codex_executor.sh')], { env: f.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin.end('Run it. [[scenario:sleep:30]]');
+    child.stdin.end('Run it. [[scenario:sleep:300]]');
     child.stdout.resume();
     child.stderr.resume();
-    expect(await waitFor(f.sleepRunning, 20_000)).toBe(true);
+    expect(await waitFor(f.sleepRunning, 30_000)).toBe(true);
     const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     child.kill(signal);
     expect(await exited).toBe(code);
@@ -105,12 +106,13 @@ describe('signals to the executor alone', () => {
 describe('library timeouts and cancellation', () => {
   it('timeoutMs kills the whole tree and reports timed_out', async () => {
     const f = faultEnv();
-    const outcome = await inTmp(f, () => runTeammatePayload(executePayload('sleep:30'), { env: f.env, display: 'ignore', timeoutMs: 2500, killGraceMs: 1000 }));
+    // 8 s: enough for codex to start and report its thread on a loaded machine, far below the sleep.
+    const outcome = await inTmp(f, () => runTeammatePayload(executePayload('sleep:300'), { env: f.env, display: 'ignore', timeoutMs: 8000, killGraceMs: 1000 }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('timed_out');
     expect(outcome.error.timedOut).toBe(true);
-    expect(outcome.error.message).toMatch(/timed out after 2500 ms/);
+    expect(outcome.error.message).toMatch(/timed out after 8000 ms/);
     expect(outcome.facts?.threadId).toMatch(/^[0-9a-f-]{36}$/);
     await expectNothingLeft(f);
   });
@@ -118,8 +120,8 @@ describe('library timeouts and cancellation', () => {
   it('an AbortSignal kills the whole tree and reports cancelled', async () => {
     const f = faultEnv();
     const controller = new AbortController();
-    void waitFor(f.sleepRunning, 20_000).then(() => controller.abort());
-    const outcome = await inTmp(f, () => runTeammatePayload(executePayload('sleep:30'), { env: f.env, display: 'ignore', signal: controller.signal, killGraceMs: 1000 }));
+    void waitFor(f.sleepRunning, 30_000).then(() => controller.abort());
+    const outcome = await inTmp(f, () => runTeammatePayload(executePayload('sleep:300'), { env: f.env, display: 'ignore', signal: controller.signal, killGraceMs: 1000 }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('cancelled');

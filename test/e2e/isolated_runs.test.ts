@@ -170,14 +170,13 @@ describe('API keys', () => {
 });
 
 describe('clear failures before codex starts (through bin/codex-wrapper)', () => {
-  it('no credentials at all → exit 1 in well under a second, nothing written', async () => {
+  it('no credentials at all → exit 1 before any model request, one line', async () => {
     const env = { ...world.env, CODEX_HOME: path.join(world.home.root, 'empty-home'), CODEX_RUN_DIR: path.join(world.home.root, 'runs/nocred') };
     mkdirSync(env.CODEX_HOME, { recursive: true });
     const run = await runWrapper(executePayload('demo'), env);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^codex auth not found\. Run `codex login`\./);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.durationMs).toBeLessThan(1500); // includes node start-up
     expect(world.server.requests).toHaveLength(0);
   });
 

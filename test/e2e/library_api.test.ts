@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedTurn } from '../../src/devtools/fake_model_server.js';
 import { runCodexPrompt, runTeammatePayload } from '../../src/index.js';
 import { executePayload, REPO_ROOT, startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
+import { fixturePath } from '../support/fixtures.js';
 
 let world: CodexWorld;
 beforeAll(async () => {
@@ -65,7 +66,7 @@ describe('runTeammatePayload', () => {
       env: {
         ...world.env,
         CODEX_BIN: path.join(REPO_ROOT, 'test/support/fake_codex.sh'),
-        FAKE_CODEX_JSONL: path.resolve(REPO_ROOT, '../shared/fixtures/codex-0.169/events.jsonl'),
+        FAKE_CODEX_JSONL: fixturePath('events.jsonl'),
         FAKE_CODEX_LAST_MESSAGE: '',
       },
       display: 'ignore',

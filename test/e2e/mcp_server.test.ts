@@ -60,14 +60,15 @@ function artifactFor(variantRel: string, status: 'success' | 'failed'): string {
 }
 
 /** One shell command that writes every artist output into the cwd (the variant dir with -C). */
-function writeOutputs(variantRel: string, options: { status?: 'success' | 'failed'; skipPng?: boolean; slowMs?: number; probeBoundary?: boolean } = {}): string {
+function writeOutputs(variantRel: string, options: { status?: 'success' | 'failed'; skipPng?: boolean; gate?: string; probeBoundary?: boolean } = {}): string {
   const name = variantRel.split('/').at(-1) ?? '';
   // Attempts to write outside the variant dir (its parent, /tmp); the outcome is recorded.
   const probe = (target: string, file: string) => `( (echo x > ${target}) 2>/dev/null && echo writable > ${file} || echo blocked > ${file} )`;
   const steps = [
     'date +%s%3N > t_start.txt',
     ...(options.probeBoundary ? [probe('../escaped_$$.txt', 'parent_write.txt'), probe('/tmp/mcp_e2e_escaped_$$.txt', 'tmp_write.txt')] : []),
-    options.slowMs ? `sleep ${options.slowMs / 1000}` : ':',
+    // Held until the test creates the gate file: the run's length is the test's choice, not a sleep.
+    options.gate ? `while [ ! -e ${options.gate} ]; do sleep 0.05; done` : ':',
     'pwd > pwd.txt',
     `printf '%s' ${name} > who.txt`,
     'printf "%s" "$CODEX_THREAD_ID" > thread.txt',
@@ -81,6 +82,9 @@ function writeOutputs(variantRel: string, options: { status?: 'success' | 'faile
   return steps.join(' && ');
 }
 
+/** The file that releases the run_queue artists' commands. */
+const queueGate = () => path.join(root, 'run_queue.gate');
+
 function artistScenario(arg: string | undefined): FakeScenarioStep[] {
   const v = arg ?? '';
   const run = v.split('/').at(-3) ?? '';
@@ -89,7 +93,7 @@ function artistScenario(arg: string | undefined): FakeScenarioStep[] {
     case 'run_ok':
       return scriptedTurn({ commands: [writeOutputs(v, { probeBoundary: true })], result: finalArtifact('success') });
     case 'run_queue':
-      return scriptedTurn({ commands: [writeOutputs(v, { slowMs: 1200 })], result: finalArtifact('success'), exec: { yieldTimeMs: 10_000 } });
+      return scriptedTurn({ commands: [writeOutputs(v, { gate: queueGate() })], result: finalArtifact('success'), exec: { yieldTimeMs: 120_000 } });
     case 'run_artfail':
       return scriptedTurn({ commands: [writeOutputs(v, { status: 'failed' })], result: finalArtifact('failed') });
     case 'run_nopng':
@@ -277,7 +281,7 @@ function processesReferencing(needle: string): string[] {
 }
 
 async function expectNoProcessesFor(dir: string): Promise<void> {
-  const deadline = Date.now() + 3000;
+  const deadline = Date.now() + 30_000;
   let left = processesReferencing(dir);
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -528,12 +532,10 @@ describe('codex-child-mcp over stdio', () => {
   it('times out a stalled model and kills the whole process tree', async () => {
     const server = await mainServer();
     const dir = makeVariant('run_stall', 'v01');
-    const started = Date.now();
     const result = await callArtist(server, rel(dir), { timeout_s: 3 });
     const r = structured(result);
     expect(r).toMatchObject({ status: 'failed', timed_out: true, cancelled: false, exit_code: null, artifact_written_by_server: true });
     expect(r.error_summary).toMatch(/^timed out after 3 s/);
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(readFileSync(path.join(dir, 'codex_stdout.txt'), 'utf8')).toContain('sleep 120');
     await expectNoProcessesFor(dir);
     expect(readJson(path.join(dir, 'artifact.json'))).toMatchObject({ status: 'failed' });
@@ -552,10 +554,10 @@ describe('codex-child-mcp over stdio', () => {
     await expect(call).rejects.toThrow();
     // The server finishes the call in the background: tree killed, then the failure artifact
     // (which appears atomically, complete).
-    await waitFor(() => existsSync(path.join(dir, 'artifact.json')), 15_000);
+    await waitFor(() => existsSync(path.join(dir, 'artifact.json')), 30_000);
     await expectNoProcessesFor(dir);
     expect(readJson(path.join(dir, 'artifact.json'))).toMatchObject({ status: 'failed', variant_id: 'v01' });
-    await waitFor(() => /run_codex_artist sketch\/agent_loop\/runs\/run_sleep\/iter_01\/v01: failed \(cancelled by the client/.test(main.stderr()), 5000);
+    await waitFor(() => /run_codex_artist sketch\/agent_loop\/runs\/run_sleep\/iter_01\/v01: failed \(cancelled by the client/.test(main.stderr()), 30_000);
   });
 
   it('queues calls beyond ART_LOOP_MAX_CONCURRENCY in FIFO order, never more than 2 at once', async () => {
@@ -563,20 +565,34 @@ describe('codex-child-mcp over stdio', () => {
     const dirs = ['v01', 'v02', 'v03', 'v04'].map((v) => makeVariant('run_queue', v));
     const progress: Progress[][] = dirs.map(() => []);
     const results: ArtistResult[] = [];
+    const queuedSeenAt: number[] = [];
     const calls = dirs.map((dir, i) =>
-      callArtist(server, rel(dir), { timeout_s: 60 }, { onprogress: (p) => progress[i]?.push(p) }).then((result) => {
+      callArtist(server, rel(dir), { timeout_s: 60 }, {
+        onprogress: (p) => {
+          progress[i]?.push(p);
+          if (p.message?.startsWith('queued (position')) queuedSeenAt[i] ??= Date.now();
+        },
+      }).then((result) => {
         results[i] = structured(result);
       }),
     );
-    // read_text_tail answers at once even while both slots are busy and calls are queued.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const tailStarted = Date.now();
-    await server.client.callTool({ name: TAIL, arguments: { path: `${rel(dirs[0] as string)}/artist_context.json` } });
-    expect(Date.now() - tailStarted).toBeLessThan(1000);
+    // Two calls run their (gated) command, two wait in the queue: no artist can finish yet.
+    const running = () => progress.filter((messages) => messages.some((p) => p.message?.startsWith('running: '))).length;
+    await waitFor(() => running() === 2 && queuedSeenAt.filter((t) => t !== undefined).length === 2, 60_000);
+    // read_text_tail answers while both slots are busy and calls are queued: it never waits behind runs.
+    const tail = (await server.client.callTool({ name: TAIL, arguments: { path: `${rel(dirs[0] as string)}/artist_context.json` } })) as CallToolResult;
+    expect(tail.isError).toBeFalsy();
+    expect(results.filter(Boolean)).toHaveLength(0);
+    expect(running()).toBe(2);
+    const gateOpenedAt = Date.now();
+    writeFileSync(queueGate(), '');
     await Promise.all(calls);
     results.forEach((r, i) => expect(r.status, failureDetail(dirs[i] as string, r)).toBe('success'));
-    const queued = results.filter((r) => (r.server_queue_ms as number) > 300);
-    expect(queued.length).toBeGreaterThanOrEqual(2);
+    // A queued call was queued before the client heard of it and left the queue after the gate
+    // opened, so its real wait is at least the time between the two (order, not speed).
+    queuedSeenAt.forEach((seenAt, i) => {
+      if (seenAt !== undefined) expect(results[i]?.server_queue_ms as number).toBeGreaterThanOrEqual(gateOpenedAt - seenAt - 2);
+    });
     // At most two artist commands overlapped in time (timestamps written by the commands).
     const spans = dirs.map((dir) => [Number(readFileSync(path.join(dir, 't_start.txt'), 'utf8')), Number(readFileSync(path.join(dir, 't_end.txt'), 'utf8'))] as const);
     for (const [start] of spans) expect(spans.filter(([s, e]) => s <= start && start < e).length).toBeLessThanOrEqual(2);

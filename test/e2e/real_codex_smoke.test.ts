@@ -27,10 +27,8 @@ import {
   type HermeticCodexHome,
   type HermeticCodexOptions,
 } from '../../src/devtools/hermetic_codex.js';
+import { fixturePath } from '../support/fixtures.js';
 
-// The recorded codex 0.169 output, shared by all engineers (/work/shared next to the repo).
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/codex-0.169');
-const fixturePath = (name: string) => join(FIXTURES, name);
 
 type CodexEvent = { type: string } & Record<string, unknown>;
 

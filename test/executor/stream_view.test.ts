@@ -12,10 +12,11 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelLog, modelTag, modelView, type StreamItem } from './stream_view_model.js';
+import { FIXTURES_DIR } from '../support/fixtures.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SV = join(ROOT, 'scripts/stream_view.awk');
-const FIXTURES = resolve(ROOT, '../shared/fixtures/codex-0.169');
+const FIXTURES = FIXTURES_DIR;
 const EVENTS = readFileSync(join(FIXTURES, 'events.jsonl'));
 const EXTENDED = readFileSync(join(FIXTURES, 'events-extended.jsonl'));
 const ERRORS = readFileSync(join(FIXTURES, 'events-errors.txt'), 'utf8');

@@ -12,7 +12,7 @@
 #   FAKE_CODEX_JSONL        file replayed on stdout
 #   FAKE_CODEX_LINE_DELAY   seconds to wait after each replayed line
 #   FAKE_CODEX_LAST_MESSAGE text (printf %s) written to the --output-last-message file
-#   FAKE_CODEX_GRANDCHILD   group: leave a `sleep 30` behind that holds stdout/stderr open, in
+#   FAKE_CODEX_GRANDCHILD   group: leave a `sleep 300` behind that holds stdout/stderr open, in
 #                           our process group; setsid: the same in its own session and group;
 #                           detached: in our group, but with stdout/stderr on /dev/null
 #   FAKE_CODEX_GRANDCHILD_PID_FILE  where to write the grandchild's pid
@@ -71,9 +71,10 @@ fi
 
 gc=''
 case ${FAKE_CODEX_GRANDCHILD:-} in
-    group) sleep 30 & gc=$! ;;
-    setsid) setsid sleep 30 & gc=$! ;;
-    detached) sleep 30 >/dev/null 2>&1 & gc=$! ;;
+    # 300 s outlasts every test's deadline: a run that waited for the grandchild times out.
+    group) sleep 300 & gc=$! ;;
+    setsid) setsid sleep 300 & gc=$! ;;
+    detached) sleep 300 >/dev/null 2>&1 & gc=$! ;;
 esac
 if [ -n "$gc" ] && [ -n "${FAKE_CODEX_GRANDCHILD_PID_FILE:-}" ]; then
     echo "$gc" >"$FAKE_CODEX_GRANDCHILD_PID_FILE"

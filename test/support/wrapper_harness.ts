@@ -24,11 +24,11 @@ export interface WrapperRun {
 export function runWrapper(
   input: string | Buffer,
   env: Record<string, string | undefined>,
-  options: { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void; cwd?: string } = {},
+  options: { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void; cwd?: string; bin?: string } = {},
 ): Promise<WrapperRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(WRAPPER, [], { env: env as NodeJS.ProcessEnv, cwd: options.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(options.bin ?? WRAPPER, [], { env: env as NodeJS.ProcessEnv, cwd: options.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));

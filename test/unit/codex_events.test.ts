@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarizeEventFile, summarizeEventText, tokensUsed } from '../../src/infrastructure/adapter/codex/codex_events.js';
+import { FIXTURES_DIR } from '../support/fixtures.js';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/codex-0.169');
+const FIXTURES = FIXTURES_DIR;
 
 describe('codex event summary', () => {
   it('reads thread id, usage, commands, agent messages and the non-fatal metadata warning (events.jsonl)', async () => {

@@ -93,10 +93,8 @@ describe('prepareIsolatedRun: credentials', () => {
     expect((await lstat(path.join(runDir, '.codex_home/auth.json'))).isSymbolicLink()).toBe(true);
   });
 
-  it('fails fast with no credentials at all, telling the user what to do', async () => {
-    const started = Date.now();
+  it('fails with no credentials at all, telling the user what to do', async () => {
     const prepared = await prepareIsolatedRun(runDir, { env: { CODEX_HOME: parentHome } });
-    expect(Date.now() - started).toBeLessThan(1000);
     const error = prepared as CodexChildError;
     expect(error.reason).toBe('auth_missing');
     expect(error.message).toContain('codex auth not found. Run `codex login`.');

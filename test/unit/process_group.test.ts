@@ -9,18 +9,19 @@ import { processesWithEnv, waitFor } from '../support/process_probe.js';
 describe('terminateGroup', () => {
   it('kills the group and descendants that started their own session (as codex does for commands)', async () => {
     const mark = `pg-${process.pid}-${Date.now()}`;
-    // The leader ignores SIGTERM so that the SIGKILL escalation is exercised too.
-    const child = spawn('bash', ['-c', "trap '' TERM; setsid sleep 30 & sleep 30 & wait"], {
+    // The leader ignores SIGTERM so that the SIGKILL escalation is exercised too; the sleeps outlast
+    // the test's deadline, so only a kill ends them in time.
+    const child = spawn('bash', ['-c', "trap '' TERM; setsid sleep 300 & sleep 300 & wait"], {
       detached: true,
       stdio: 'ignore',
       env: { ...process.env, PG_TEST_MARK: mark },
     });
     const exited = once(child, 'exit');
-    expect(await waitFor(() => processesWithEnv('PG_TEST_MARK', mark).length === 3, 5000)).toBe(true);
+    expect(await waitFor(() => processesWithEnv('PG_TEST_MARK', mark).length === 3, 30_000)).toBe(true);
     const pgid = child.pid as number;
     expect(descendantGroups(pgid)).toHaveLength(1); // the setsid'd sleep
     await terminateGroup(pgid, 500, exited);
-    expect(await waitFor(() => processesWithEnv('PG_TEST_MARK', mark).length === 0, 2000)).toBe(true);
+    expect(await waitFor(() => processesWithEnv('PG_TEST_MARK', mark).length === 0, 30_000)).toBe(true);
     expect(groupAlive(pgid)).toBe(false);
   });
 
@@ -30,6 +31,7 @@ describe('terminateGroup', () => {
     await exited;
     // a grace longer than the test's own timeout: waiting for it at all would fail the test
     await terminateGroup(child.pid as number, 600_000, exited);
+    expect(groupAlive(child.pid as number)).toBe(false);
   });
 
   it('also ends tracked processes outside the tree (the run marker of the fallback)', async () => {
