@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { CodexChildError } from '../domain/errors.js';
 import { runCodexPrompt, type CodexRunOutcome } from '../infrastructure/adapter/codex/codex_adapter.js';
 import type { CodexUsage } from '../infrastructure/adapter/codex/codex_events.js';
+import { describeTeardown } from '../infrastructure/process/containment.js';
 import type { SandboxMode, ServerConfig } from './config.js';
 import { QueueAbortedError, type FifoSemaphore } from './fifo_semaphore.js';
 import { eventProgressMessage, type ProgressReporter } from './progress.js';
@@ -80,6 +81,8 @@ export interface ChildRunReport {
   note: string | null;
   /** `turn.failed` message, when the turn failed. */
   turnFailed: string | null;
+  /** What the teardown of a timed-out or cancelled run actually did (containment-specific). */
+  teardown?: string;
   threadId: string | null;
   usage: CodexUsage | null;
   /** Reason code of the adapter's error, if any. */
@@ -94,19 +97,21 @@ function isShutdown(signal: AbortSignal): boolean {
 }
 
 /** Maps an adapter outcome to the report fields. Exported for tests. */
-export function describeOutcome(outcome: CodexRunOutcome): Pick<ChildRunReport, 'timedOut' | 'cancelled' | 'exitCode' | 'codexExitedZero' | 'fatal' | 'note' | 'turnFailed' | 'threadId' | 'usage' | 'reason'> {
+export function describeOutcome(outcome: CodexRunOutcome): Pick<ChildRunReport, 'timedOut' | 'cancelled' | 'exitCode' | 'codexExitedZero' | 'fatal' | 'note' | 'turnFailed' | 'threadId' | 'usage' | 'reason' | 'teardown'> {
   if (outcome.ok) {
     const v = outcome.value;
     return { timedOut: false, cancelled: false, exitCode: 0, codexExitedZero: true, fatal: null, note: null, turnFailed: v.turnFailed, threadId: v.threadId, usage: v.usage, reason: null };
   }
   const { error, facts } = outcome;
   const base = { turnFailed: facts?.turnFailed ?? null, threadId: facts?.threadId ?? null, usage: facts?.usage ?? null, reason: error.reason };
+  const containment = error.details.containment;
+  const teardown = containment === 'tracking' || containment === 'pidns' || containment === 'userns' ? { teardown: describeTeardown(containment) } : {};
   switch (error.reason) {
     case 'timed_out':
-      return { ...base, timedOut: true, cancelled: false, exitCode: null, codexExitedZero: false, fatal: error.message, note: null };
+      return { ...base, ...teardown, timedOut: true, cancelled: false, exitCode: null, codexExitedZero: false, fatal: error.message, note: null };
     case 'cancelled':
     case 'interrupted':
-      return { ...base, timedOut: false, cancelled: true, exitCode: null, codexExitedZero: false, fatal: error.message, note: null };
+      return { ...base, ...teardown, timedOut: false, cancelled: true, exitCode: null, codexExitedZero: false, fatal: error.message, note: null };
     case 'codex_failed': {
       const code = error.details.codexExitCode;
       return { ...base, timedOut: false, cancelled: false, exitCode: typeof code === 'number' ? code : error.exitCode, codexExitedZero: false, fatal: error.message, note: null };
@@ -230,10 +235,11 @@ function notStarted(queueMs: number, fatal: string): ChildRunReport {
  * the `turn.failed` message, the adapter's failure text. '' when the run itself went fine.
  */
 export function failureSummary(report: ChildRunReport, timeoutS: number): string {
-  if (report.timedOut) return `timed out after ${timeoutS} s; codex's process group was killed`;
+  const teardown = report.teardown ?? "codex's process group was killed";
+  if (report.timedOut) return `timed out after ${timeoutS} s; ${teardown}`;
   if (report.cancelled) {
     if (report.shutdown) return 'cancelled: the MCP server is shutting down; codex was stopped';
-    return report.started ? "cancelled by the client; codex's process group was killed" : 'cancelled by the client while queued; codex never started';
+    return report.started ? `cancelled by the client; ${teardown}` : 'cancelled by the client while queued; codex never started';
   }
   if (report.turnFailed !== null) return `codex turn failed: ${report.turnFailed}`;
   return report.fatal ?? '';

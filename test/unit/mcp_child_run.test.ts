@@ -32,6 +32,12 @@ describe('describeOutcome', () => {
     expect(describeOutcome(fail('interrupted'))).toMatchObject({ cancelled: true, exitCode: null });
   });
 
+  it('carries what the teardown actually did (the containment the adapter reports)', () => {
+    expect(describeOutcome(fail('timed_out', {}, { containment: 'tracking' })).teardown).toMatch(/run marker were killed \(process tracking/);
+    expect(describeOutcome(fail('cancelled', {}, { containment: 'pidns' })).teardown).toMatch(/PID namespace was ended/);
+    expect(describeOutcome(fail('timed_out')).teardown).toBeUndefined();
+  });
+
   it("codex failure keeps codex's exit code and the turn.failed message", () => {
     expect(describeOutcome(fail('codex_failed', { turnFailed: 'boom' }, { codexExitCode: 1 }))).toMatchObject({ exitCode: 1, codexExitedZero: false, turnFailed: 'boom', fatal: 'codex_failed happened' });
   });
@@ -65,6 +71,10 @@ describe('failureSummary', () => {
   it('puts the most specific cause first', () => {
     expect(failureSummary(report({ timedOut: true }), 900)).toBe("timed out after 900 s; codex's process group was killed");
     expect(failureSummary(report({ cancelled: true }), 1)).toBe("cancelled by the client; codex's process group was killed");
+    // the teardown actually done, when the adapter reported it
+    const pidns = "codex's PID namespace was ended, which kills every process of the run";
+    expect(failureSummary(report({ timedOut: true, teardown: pidns }), 900)).toBe(`timed out after 900 s; ${pidns}`);
+    expect(failureSummary(report({ cancelled: true, teardown: pidns }), 1)).toBe(`cancelled by the client; ${pidns}`);
     expect(failureSummary(report({ cancelled: true, started: false }), 1)).toBe('cancelled by the client while queued; codex never started');
     expect(failureSummary(report({ cancelled: true, shutdown: true }), 1)).toMatch(/shutting down/);
     expect(failureSummary(report({ turnFailed: 'stream disconnected' }), 1)).toBe('codex turn failed: stream disconnected');
