@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCodexPrompt, runTeammatePayload, type CodexRunOptions } from '../../src/index.js';
 import { secretExclusionArgs } from '../../src/infrastructure/adapter/codex/secret_env.js';
@@ -136,5 +137,28 @@ describe('typed settings → codex argv', () => {
     expect(outcome.error.exitCode).toBe(2);
     expect(outcome.error.stderrLines).toEqual(['invalid option sandbox: "bogus" is not one of read-only, workspace-write, danger-full-access']);
     expect(existsSync(rec.argvFile)).toBe(false);
+  });
+});
+
+/** The live view a run rendered. */
+async function renderedView(options: CodexRunOptions, vars: Record<string, string> = {}): Promise<string> {
+  const display = new PassThrough();
+  const chunks: Buffer[] = [];
+  display.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const rec = recordingEnv();
+  const outcome = await runCodexPrompt('hello', { ...options, env: { ...rec.env, FAKE_CODEX_JSONL: fixturePath('events-extended.jsonl'), CODEX_STREAM_EXEC_MAX_CHARS: '20', ...vars }, display });
+  expect(outcome.ok).toBe(true);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('typed settings → the live view', () => {
+  it.each(['all_compact', 'assistant', 'thinking'] as const)('view %s renders as CODEX_STREAM_VIEW does, and unlike the default', async (view) => {
+    const typed = await renderedView({ view });
+    expect(typed).toBe(await renderedView({}, { CODEX_STREAM_VIEW: view }));
+    expect(typed).not.toBe(await renderedView({}));
+  });
+
+  it('view "all" wins over CODEX_STREAM_VIEW', async () => {
+    expect(await renderedView({ view: 'all' }, { CODEX_STREAM_VIEW: 'assistant' })).toBe(await renderedView({}));
   });
 });
