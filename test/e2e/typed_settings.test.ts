@@ -3,7 +3,7 @@
  * and a wrapper run given the equivalent CODEX_* variables hand codex the same argv, and the wrapper
  * (which maps its env to the options) hands codex the same environment as the variables alone.
  */
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -160,5 +160,20 @@ describe('typed settings → the live view', () => {
 
   it('view "all" wins over CODEX_STREAM_VIEW', async () => {
     expect(await renderedView({ view: 'all' }, { CODEX_STREAM_VIEW: 'assistant' })).toBe(await renderedView({}));
+  });
+});
+
+describe('typed profile in an isolated run', () => {
+  it('links <profile>.config.toml into the run home, as CODEX_PROFILE does, and passes -p', async () => {
+    const parentHome = path.join(root, 'parent-codex-home');
+    mkdirSync(parentHome);
+    writeFileSync(path.join(parentHome, 'config.toml'), 'model = "x"\n');
+    writeFileSync(path.join(parentHome, 'work.config.toml'), 'model = "y"\n');
+    const rec = recordingEnv();
+    const runDir = path.join(root, 'isolated-run');
+    const outcome = await runTeammatePayload(executePayload('demo'), { env: { ...rec.env, CODEX_HOME: parentHome, CODEX_API_KEY: 'k' }, profile: 'work', runDir, display: 'ignore' });
+    expect(outcome.ok ? outcome.value.output : outcome.error.message).toBe(BLOCK);
+    expect(lstatSync(path.join(runDir, '.codex_home', 'work.config.toml')).isSymbolicLink()).toBe(true);
+    expect(argvOf(rec.argvFile).slice(6)).toEqual(['--skip-git-repo-check', '-p', 'work', '-s', 'workspace-write', '-']);
   });
 });
