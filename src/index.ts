@@ -9,6 +9,7 @@ export { CodexChildError, childError, EXIT } from './domain/errors.js';
 export type { CodexChildErrorReason, CodexChildErrorInit } from './domain/errors.js';
 export { runTeammatePayload, runCodexPrompt } from './infrastructure/adapter/codex/codex_adapter.js';
 export type { CodexRunOptions, CodexRunOutcome, CodexRunSuccess, CodexRunFacts } from './infrastructure/adapter/codex/codex_adapter.js';
+export type { CodexSettingsOptions, SandboxMode, ReasoningEffort, StreamView } from './infrastructure/adapter/codex/executor_settings.js';
 export type { DisplayTarget, ExecutorPaths } from './infrastructure/adapter/codex/executor_runner.js';
 export { parseResultBlock, fallbackResultText, RESULT_PLACEHOLDERS } from './infrastructure/adapter/codex/result_parser.js';
 export type { ParsedResult, ResultBlock, ParseResultOptions, PhaseJudgment } from './infrastructure/adapter/codex/result_parser.js';

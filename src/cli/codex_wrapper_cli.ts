@@ -4,9 +4,9 @@
  * All logic lives in the adapter; this file only wires stdin, signals and exit codes.
  */
 import { runTeammatePayload } from '../infrastructure/adapter/codex/codex_adapter.js';
-import { decideCompat } from '../infrastructure/adapter/codex/compat_mode.js';
 import { MAX_PAYLOAD_BYTES } from '../infrastructure/adapter/codex/payload_validator.js';
 import { packageRoot, packageVersion } from '../infrastructure/package_paths.js';
+import { envRunOptions } from './env_options.js';
 import { readStdinCapped } from './read_stdin.js';
 import { installSignalAbort } from './signal_abort.js';
 import { parseWrapperArgs, wrapperHelp } from './wrapper_args.js';
@@ -38,18 +38,15 @@ export async function main(options: WrapperMainOptions = {}): Promise<void> {
     const stdin = await readStdinCapped(process.stdin, MAX_PAYLOAD_BYTES).catch(() => Buffer.alloc(0));
     signals.signal.removeEventListener('abort', stopReading);
     if (signals.received) return; // a signal during the read: no run yet, exit code already set
-    // RESULT_PHASE / CODEX_WRAPPER_COMPAT → the library's typed choice (agent-dock-head-contract.md §2).
-    const compat = decideCompat(process.env);
-    if (compat.warning !== null) writeStderr([compat.warning]);
+    const fromEnv = envRunOptions(process.env);
+    writeStderr(fromEnv.warnings);
     const outcome = await runTeammatePayload(stdin, {
-      compat: compat.mode,
-      ...(compat.resultPhase !== undefined ? { resultPhase: compat.resultPhase } : {}),
+      ...fromEnv.options,
       // V661 defaulted to its own checkout; ours is the package's own directory (symlinks resolved),
       // never the directory a global install links the bin from.
       defaultProjectDir: packageRoot(),
       display: 'inherit',
       signal: signals.signal,
-      ...(process.env.CODEX_RUN_DIR ? { runDir: process.env.CODEX_RUN_DIR } : {}),
       log: (line) => writeStderr([line]),
     });
     if (outcome.ok) {

@@ -28,9 +28,14 @@ import { decideCompat, viewEnvOverrides, type CompatDecision, type CompatMode } 
 import { phaseFallbackResult } from './phase_fallback.js';
 import { startRunClock, stoppedOutsideCodexError, type RunClock } from './run_clock.js';
 import { secretExclusionArgs } from './secret_env.js';
+import { executorSettingsEnv, validateSettingsOptions, type CodexSettingsOptions } from './executor_settings.js';
 
-/** Options shared by {@link runTeammatePayload} and {@link runCodexPrompt}. */
-export interface CodexRunOptions {
+/**
+ * Options shared by {@link runTeammatePayload} and {@link runCodexPrompt}. The typed codex settings
+ * (`model`, `sandbox`, `profile`, `reasoningEffort`, `view`, `skipGitRepoCheck`,
+ * {@link CodexSettingsOptions}) win over their `CODEX_*` variables in `env`.
+ */
+export interface CodexRunOptions extends CodexSettingsOptions {
   /** Environment read for settings and given to codex (default `process.env`). Empty = unset. */
   env?: EnvRecord;
   /** Directory that relative paths resolve against (default `process.cwd()`). */
@@ -125,16 +130,20 @@ interface ResolvedSettings {
   /** The same, resolved once against `cwd`: what the snapshot, codex and verification use. */
   projectPath: string;
   codexBin: string;
+  /** What the typed settings change in the executor's env (executor_settings.ts). */
+  settingsEnv: Record<string, string | undefined>;
 }
 
 async function resolveSettings(options: CodexRunOptions): Promise<ResolvedSettings | CodexChildError> {
+  const invalidOption = validateSettingsOptions(options);
+  if (invalidOption) return invalidOption;
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexBin = envValue(env, 'CODEX_BIN', 'codex');
   const resolved = await resolveCodexBin(codexBin, env.PATH, cwd);
   if (resolved === null) return codexNotFoundError(codexBin);
   const projectDir = envValue(env, 'TARGET_PROJECT_DIR', options.defaultProjectDir ?? cwd);
-  return { env, cwd, projectDir, projectPath: path.resolve(cwd, projectDir), codexBin };
+  return { env, cwd, projectDir, projectPath: path.resolve(cwd, projectDir), codexBin, settingsEnv: executorSettingsEnv(options, env) };
 }
 
 /**
@@ -210,7 +219,7 @@ async function runWithSettings(
 
   let isolation: IsolatedRun | null = null;
   if (options.runDir !== undefined) {
-    const prepared = await prepareIsolatedRun(path.resolve(settings.cwd, options.runDir), { env: settings.env });
+    const prepared = await prepareIsolatedRun(path.resolve(settings.cwd, options.runDir), { env: { ...settings.env, ...settings.settingsEnv } });
     if (prepared instanceof CodexChildError) return failure(prepared);
     isolation = prepared;
     for (const notice of prepared.notices) options.log?.(notice);
@@ -309,7 +318,7 @@ async function executeOnClock(
   const run = await runExecutor({
     prompt,
     // The resolved path: codex's -C would otherwise resolve a relative one against our own cwd.
-    env: { ...settings.env, ...viewEnvOverrides(compat, settings.env), TARGET_PROJECT_DIR: projectDir, ...isolation?.envOverrides, ...options.envOverrides },
+    env: { ...settings.env, ...settings.settingsEnv, ...viewEnvOverrides(compat, settings.env), TARGET_PROJECT_DIR: projectDir, ...isolation?.envOverrides, ...options.envOverrides },
     paths,
     workDir,
     // Secrets are hidden from the model's commands in every mode (secret_env.ts).
