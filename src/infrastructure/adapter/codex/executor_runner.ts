@@ -7,7 +7,6 @@
  */
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { execa } from 'execa';
 import { executorScriptPath } from '../../package_paths.js';
 import { terminateGroup } from '../../process/process_group.js';
 import { signalExitCode } from '../../process/signals.js';
@@ -95,6 +94,8 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
   const graceMs = options.killGraceMs ?? 3000;
   const display = options.display ?? 'inherit';
   const started = Date.now();
+  // Loaded on first use: evaluating execa is the largest part of the bundle's start-up (B8).
+  const { execa } = await import('execa');
   const child = execa('bash', [executorScriptPath(), ...(options.extraArgs ?? [])], {
     input: options.prompt,
     env: executorEnv(options, graceMs),
