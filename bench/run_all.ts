@@ -25,6 +25,7 @@ import { benchEnvSnapshot } from './b3_env_snapshot.js';
 import { benchParallel } from './b4_parallel.js';
 import { benchMcp } from './b5_mcp.js';
 import { benchMcpStartup } from './b6_mcp_startup.js';
+import { benchStartup } from './b8_startup.js';
 import { analysis } from './analysis.js';
 import { DeadlineError, findRepoRoot, type BenchContext, type BenchSection } from './lib/context.js';
 import { machineInfo } from './lib/machine.js';
@@ -37,6 +38,7 @@ const BENCHES: { id: string; title: string; fn: (ctx: BenchContext) => Promise<B
   { id: 'B4', title: 'B4 — parallel isolated runs', fn: benchParallel },
   { id: 'B5', title: 'B5 — MCP overhead', fn: benchMcp },
   { id: 'B6', title: 'B6 — MCP start-up', fn: benchMcpStartup },
+  { id: 'B8', title: 'B8 — wrapper start-up against `node -e 0`', fn: benchStartup },
 ];
 
 async function main(): Promise<void> {
