@@ -75,6 +75,12 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
       },
       { name: 'wrapper, invalid JSON (exit 2)', once: () => run(wrapper, [], { env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: (r) => r.code === 2 },
       { name: 'executor script alone + instant fake', once: () => run('bash', [executor], { env: executorEnv, input: 'prompt', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
+      // the builtin a spawn without execa would use: what that path would pay instead
+      {
+        name: 'node importing node:child_process (builtin)',
+        once: () => run(process.execPath, ['--input-type=module', '-e', "await import('node:child_process')"], { env, timeoutMs }),
+        ok: (r) => r.code === 0,
+      },
       ...bundleFiles(ctx.repoRoot).map(
         (file): Arm => ({
           name: `node importing ${path.relative(ctx.repoRoot, file)} (${(statSync(file).size / 1024).toFixed(0)} KiB)`,
