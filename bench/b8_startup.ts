@@ -3,10 +3,13 @@
  *
  * Side by side, round-robin (order rotated every round): bare `node -e 0`; `bin/codex-wrapper`
  * with an instant fake codex (a normal run: validation, two `.env` snapshots, the executor);
- * the same with the snapshot off (CODEX_DENY_DOTENV_SNAPSHOT=0: fast-glob never loaded); the
+ * the same with the snapshot off (CODEX_DENY_DOTENV=0: fast-glob never loaded); the
  * wrapper on invalid JSON (exit 2: neither execa nor fast-glob loaded); the executor script
  * alone with the same fake (the bash + awk part of the floor); and node importing each shipped
  * bundle file on its own (what evaluating it costs). Wall and tree CPU (user+sys) per arm.
+ *
+ * BENCH_BASELINE_ROOT=<another built checkout> adds that checkout's wrapper (normal run and
+ * invalid JSON) to the same rounds: before/after figures measured side by side.
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -40,6 +43,19 @@ function bundleFiles(repoRoot: string): string[] {
   return [path.join(bin, 'codex_wrapper.mjs'), ...names.filter((f) => statSync(f).size > 10_000)];
 }
 
+/** The normal-run and invalid-JSON arms of another built checkout (none when `root` is unset). */
+function baselineArms(
+  root: string | undefined,
+  o: { env: Record<string, string>; payload: string; timeoutMs: number; completed: (r: RunResult) => boolean },
+): Arm[] {
+  if (!root) return [];
+  const bin = path.join(path.resolve(root), 'bin', 'codex-wrapper');
+  return [
+    { name: 'baseline: wrapper + instant fake (normal run)', once: () => run(bin, [], { env: o.env, input: o.payload, stdout: 'pipe', stderr: 'ignore', timeoutMs: o.timeoutMs }), ok: o.completed },
+    { name: 'baseline: wrapper, invalid JSON (exit 2)', once: () => run(bin, [], { env: o.env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs: o.timeoutMs }), ok: (r) => r.code === 2 },
+  ];
+}
+
 export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
   const dir = path.join(ctx.tmpRoot, 'b8');
   const home = createHermeticCodexHome({ baseUrl: 'http://127.0.0.1:9', parentDir: dir });
@@ -69,12 +85,13 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
       { name: 'node -e 0', once: () => run(process.execPath, ['-e', '0'], { env, timeoutMs }), ok: (r) => r.code === 0 },
       { name: 'wrapper + instant fake (normal run)', once: () => run(wrapper, [], { env, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
       {
-        name: 'wrapper + instant fake, CODEX_DENY_DOTENV_SNAPSHOT=0',
-        once: () => run(wrapper, [], { env: { ...env, CODEX_DENY_DOTENV_SNAPSHOT: '0' }, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }),
+        name: 'wrapper + instant fake, CODEX_DENY_DOTENV=0',
+        once: () => run(wrapper, [], { env: { ...env, CODEX_DENY_DOTENV: '0' }, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }),
         ok: completed,
       },
       { name: 'wrapper, invalid JSON (exit 2)', once: () => run(wrapper, [], { env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: (r) => r.code === 2 },
       { name: 'executor script alone + instant fake', once: () => run('bash', [executor], { env: executorEnv, input: 'prompt', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
+      ...baselineArms(process.env.BENCH_BASELINE_ROOT, { env, payload, timeoutMs, completed }),
       // the builtin a spawn without execa would use: what that path would pay instead
       {
         name: 'node importing node:child_process (builtin)',
@@ -123,7 +140,8 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
         '(cutime+cstime of /proc/self/stat around each run, 10 ms ticks, so medians of many runs). The fake codex is the instant sh ' +
         'script of B1b. "node importing …" = `node --input-type=module -e "await import(file)"`: node start-up plus parsing and ' +
         `evaluating that file alone. Load average (1/5/15 min) before: ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, ` +
-        `after: ${loadAfter.map((x) => x.toFixed(1)).join(' ')} (${os.cpus().length} cores).`,
+        `after: ${loadAfter.map((x) => x.toFixed(1)).join(' ')} (${os.cpus().length} cores).` +
+        (process.env.BENCH_BASELINE_ROOT ? ` Baseline arms: the build in \`${process.env.BENCH_BASELINE_ROOT}\`, same rounds.` : ''),
     );
     md.push('');
     md.push(
