@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs B1–B6 one after the other in one process and writes docs/benchmarks.md.
+ * `npm run bench`: runs B1–B6 and B8 one after the other in one process and writes docs/benchmarks.md.
  *
  *   node dist/bench/run_all.js [B1 B2 ...]
  *
