@@ -21,6 +21,7 @@ import { run, type RunResult } from './lib/proc.js';
 import { ms, msRange, pairedDiffs, summarize, table } from './lib/stats.js';
 import { createHermeticCodexHome, hermeticWrapperEnv } from '../src/devtools/hermetic_codex.js';
 import { demoPayload } from './lib/world.js';
+import { buildSnapshotPrototype } from './lib/snapshot_prototype.js';
 
 const TARGET_ADDED_MS = 30;
 
@@ -81,6 +82,22 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
       CODEX_EXECUTOR_WATCH_PID: String(process.pid),
     };
     mkdirSync(execDir, { recursive: true });
+    const snapshot = await buildSnapshotPrototype(ctx.repoRoot, dir);
+    const snapshotArms: Arm[] =
+      'blob' in snapshot
+        ? [
+            {
+              name: 'V8 snapshot prototype: wrapper + instant fake (normal run)',
+              once: () => run(process.execPath, ['--snapshot-blob', snapshot.blob, wrapper], { env, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }),
+              ok: completed,
+            },
+            {
+              name: 'V8 snapshot prototype: wrapper, invalid JSON (exit 2)',
+              once: () => run(process.execPath, ['--snapshot-blob', snapshot.blob, wrapper], { env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs }),
+              ok: (r) => r.code === 2,
+            },
+          ]
+        : [];
     const arms: Arm[] = [
       { name: 'node -e 0', once: () => run(process.execPath, ['-e', '0'], { env, timeoutMs }), ok: (r) => r.code === 0 },
       { name: 'wrapper + instant fake (normal run)', once: () => run(wrapper, [], { env, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
@@ -92,6 +109,7 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
       { name: 'wrapper, invalid JSON (exit 2)', once: () => run(wrapper, [], { env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: (r) => r.code === 2 },
       { name: 'executor script alone + instant fake', once: () => run('bash', [executor], { env: executorEnv, input: 'prompt', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
       ...baselineArms(process.env.BENCH_BASELINE_ROOT, { env, payload, timeoutMs, completed }),
+      ...snapshotArms,
       // the builtin a spawn without execa would use: what that path would pay instead
       {
         name: 'node importing node:child_process (builtin)',
@@ -141,7 +159,10 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
         'script of B1b. "node importing …" = `node --input-type=module -e "await import(file)"`: node start-up plus parsing and ' +
         `evaluating that file alone. Load average (1/5/15 min) before: ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, ` +
         `after: ${loadAfter.map((x) => x.toFixed(1)).join(' ')} (${os.cpus().length} cores).` +
-        (process.env.BENCH_BASELINE_ROOT ? ` Baseline arms: the build in \`${process.env.BENCH_BASELINE_ROOT}\`, same rounds.` : ''),
+        (process.env.BENCH_BASELINE_ROOT ? ` Baseline arms: the build in \`${process.env.BENCH_BASELINE_ROOT}\`, same rounds.` : '') +
+        ('blob' in snapshot
+          ? ' "V8 snapshot prototype" = `node --snapshot-blob <blob> bin/codex-wrapper`, the blob built by `bench/lib/snapshot_prototype.ts` from this build (not shipped).'
+          : ` V8 snapshot prototype skipped: ${snapshot.skipped}.`),
     );
     md.push('');
     md.push(
