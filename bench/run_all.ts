@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: runs B1–B8 one after the other in one process and writes docs/benchmarks.md.
+ * `npm run bench`: runs B1–B9 one after the other in one process and writes docs/benchmarks.md.
  *
  *   node dist/bench/run_all.js [B1 B2 ...]
  *
@@ -26,6 +26,7 @@ import { benchParallel } from './b4_parallel.js';
 import { benchMcp } from './b5_mcp.js';
 import { benchMcpStartup } from './b6_mcp_startup.js';
 import { benchLatencies } from './b8_latencies.js';
+import { benchStartup } from './b9_startup.js';
 import { analysis } from './analysis.js';
 import { DeadlineError, findRepoRoot, type BenchContext, type BenchSection } from './lib/context.js';
 import { machineInfo } from './lib/machine.js';
@@ -39,6 +40,7 @@ const BENCHES: { id: string; title: string; fn: (ctx: BenchContext) => Promise<B
   { id: 'B5', title: 'B5 — MCP overhead', fn: benchMcp },
   { id: 'B6', title: 'B6 — MCP start-up', fn: benchMcpStartup },
   { id: 'B8', title: 'B8 — latencies formerly asserted in tests', fn: benchLatencies },
+  { id: 'B9', title: 'B9 — wrapper start-up against `node -e 0`', fn: benchStartup },
 ];
 
 async function main(): Promise<void> {

@@ -15,7 +15,6 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { realpath } from 'node:fs/promises';
-import fg from 'fast-glob';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 import { CHUNK_BYTES, DEFAULT_FULL_HASH_MAX_BYTES, fingerprintFile, SnapshotAbortedError } from './dotenv_fingerprint.js';
 import type { EnvRecord } from './python/py_format.js';
@@ -89,7 +88,9 @@ function describe(error: unknown): string {
 }
 
 /** Lists `**\/.env*` under `base`; the walk is destroyed as soon as the signal fires. */
-function listDotenvEntries(base: string, signal?: AbortSignal): Promise<string[]> {
+async function listDotenvEntries(base: string, signal?: AbortSignal): Promise<string[]> {
+  // Loaded on first use, so runs that take no snapshot do not evaluate it (docs/benchmarks.md, B9).
+  const { default: fg } = await import('fast-glob');
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new SnapshotAbortedError());
     const entries: string[] = [];

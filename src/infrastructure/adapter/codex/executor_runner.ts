@@ -8,7 +8,6 @@
  */
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { execa } from 'execa';
 import { executorScriptPath } from '../../package_paths.js';
 import type { Containment } from '../../process/containment.js';
 import { executorTeardownEnv, prepareTeardown, sweepRun, terminateRun, type RunTeardown } from '../../process/run_teardown.js';
@@ -106,6 +105,8 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
   const display = options.display ?? 'inherit';
   const started = Date.now();
   const teardown = await prepareTeardown(options.env);
+  // Loaded on first use: evaluating execa is the largest part of the bundle's start-up (B9).
+  const { execa } = await import('execa');
   const child = execa('bash', [executorScriptPath(), ...(options.extraArgs ?? [])], {
     input: options.prompt,
     env: executorEnv(options, graceMs, teardown),

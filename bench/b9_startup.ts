@@ -1,0 +1,202 @@
+/**
+ * B9 — wrapper start-up against node's own floor (issue 12, "Start-up near the floor").
+ *
+ * Side by side, round-robin (order rotated every round): bare `node -e 0`; `bin/codex-wrapper`
+ * with an instant fake codex (a normal run: validation, two `.env` snapshots, the executor);
+ * the same with the snapshot off (CODEX_DENY_DOTENV=0: fast-glob never loaded); the
+ * wrapper on invalid JSON (exit 2: neither execa nor fast-glob loaded); the executor script
+ * alone with the same fake (the bash + awk part of the floor); and node importing each shipped
+ * bundle file on its own (what evaluating it costs). Wall and tree CPU (user+sys) per arm.
+ *
+ * BENCH_BASELINE_ROOT=<another built checkout> adds that checkout's wrapper (normal run and
+ * invalid JSON) to the same rounds: before/after figures measured side by side.
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkDeadline, type BenchContext, type BenchSection, type HeadlineRow } from './lib/context.js';
+import { fixtureEventLines, writeInstantCodex } from './lib/fake_codex.js';
+import { run, type RunResult } from './lib/proc.js';
+import { ms, msRange, pairedDiffs, summarize, table } from './lib/stats.js';
+import { createHermeticCodexHome, hermeticWrapperEnv } from '../src/devtools/hermetic_codex.js';
+import { demoPayload } from './lib/world.js';
+import { buildSnapshotPrototype } from './lib/snapshot_prototype.js';
+
+const TARGET_ADDED_MS = 30;
+
+interface Arm {
+  name: string;
+  once(): Promise<RunResult>;
+  ok(result: RunResult): boolean;
+}
+
+/** The wrapper's shipped files: the entry bundle and its chunks (dist/bin/wrapper_chunks). */
+function bundleFiles(repoRoot: string): string[] {
+  const bin = path.join(repoRoot, 'dist', 'bin');
+  const chunks = path.join(bin, 'wrapper_chunks');
+  let names: string[] = [];
+  try {
+    names = readdirSync(chunks).filter((n) => n.endsWith('.mjs')).map((n) => path.join(chunks, n));
+  } catch {
+    // an unsplit build has no chunk directory
+  }
+  return [path.join(bin, 'codex_wrapper.mjs'), ...names.filter((f) => statSync(f).size > 10_000)];
+}
+
+/** The normal-run and invalid-JSON arms of another built checkout (none when `root` is unset). */
+function baselineArms(
+  root: string | undefined,
+  o: { env: Record<string, string>; payload: string; timeoutMs: number; completed: (r: RunResult) => boolean },
+): Arm[] {
+  if (!root) return [];
+  const bin = path.join(path.resolve(root), 'bin', 'codex-wrapper');
+  return [
+    { name: 'baseline: wrapper + instant fake (normal run)', once: () => run(bin, [], { env: o.env, input: o.payload, stdout: 'pipe', stderr: 'ignore', timeoutMs: o.timeoutMs }), ok: o.completed },
+    { name: 'baseline: wrapper, invalid JSON (exit 2)', once: () => run(bin, [], { env: o.env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs: o.timeoutMs }), ok: (r) => r.code === 2 },
+  ];
+}
+
+export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
+  const dir = path.join(ctx.tmpRoot, 'b8');
+  const home = createHermeticCodexHome({ baseUrl: 'http://127.0.0.1:9', parentDir: dir });
+  const headline: HeadlineRow[] = [];
+  const md: string[] = [];
+  try {
+    const wrapper = path.join(ctx.repoRoot, 'bin', 'codex-wrapper');
+    const executor = path.join(ctx.repoRoot, 'scripts', 'codex_executor.sh');
+    const fake = writeInstantCodex(dir, fixtureEventLines().demo);
+    const env = hermeticWrapperEnv(home, fake);
+    const payload = demoPayload();
+    const timeoutMs = 60_000;
+    const completed = (r: RunResult) => r.code === 0 && r.stdout.toString('utf8').startsWith('RESULT: completed');
+    const execDir = path.join(home.tmpDir, 'executor');
+    const executorEnv = {
+      ...env,
+      CODEX_EXECUTOR_STDOUT_LOG: path.join(execDir, 'codex_stdout.jsonl'),
+      CODEX_EXECUTOR_STDERR_LOG: path.join(execDir, 'codex_stderr.txt'),
+      CODEX_EXECUTOR_STREAM_LOG: path.join(execDir, 'stream.log'),
+      CODEX_EXECUTOR_LAST_MESSAGE: path.join(execDir, 'last_message.txt'),
+      CODEX_EXECUTOR_WORK_DIR: execDir,
+      CODEX_EXECUTOR_KILL_GRACE_S: '3',
+      CODEX_EXECUTOR_WATCH_PID: String(process.pid),
+    };
+    mkdirSync(execDir, { recursive: true });
+    const snapshot = await buildSnapshotPrototype(ctx.repoRoot, dir);
+    const snapshotArms: Arm[] =
+      'blob' in snapshot
+        ? [
+            {
+              name: 'V8 snapshot prototype: wrapper + instant fake (normal run)',
+              once: () => run(process.execPath, ['--snapshot-blob', snapshot.blob, wrapper], { env, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }),
+              ok: completed,
+            },
+            {
+              name: 'V8 snapshot prototype: wrapper, invalid JSON (exit 2)',
+              once: () => run(process.execPath, ['--snapshot-blob', snapshot.blob, wrapper], { env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs }),
+              ok: (r) => r.code === 2,
+            },
+          ]
+        : [];
+    const arms: Arm[] = [
+      { name: 'node -e 0', once: () => run(process.execPath, ['-e', '0'], { env, timeoutMs }), ok: (r) => r.code === 0 },
+      { name: 'wrapper + instant fake (normal run)', once: () => run(wrapper, [], { env, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
+      {
+        name: 'wrapper + instant fake, CODEX_DENY_DOTENV=0',
+        once: () => run(wrapper, [], { env: { ...env, CODEX_DENY_DOTENV: '0' }, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }),
+        ok: completed,
+      },
+      { name: 'wrapper, invalid JSON (exit 2)', once: () => run(wrapper, [], { env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: (r) => r.code === 2 },
+      { name: 'executor script alone + instant fake', once: () => run('bash', [executor], { env: executorEnv, input: 'prompt', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
+      ...baselineArms(process.env.BENCH_BASELINE_ROOT, { env, payload, timeoutMs, completed }),
+      ...snapshotArms,
+      // the builtin a spawn without execa would use: what that path would pay instead
+      {
+        name: 'node importing node:child_process (builtin)',
+        once: () => run(process.execPath, ['--input-type=module', '-e', "await import('node:child_process')"], { env, timeoutMs }),
+        ok: (r) => r.code === 0,
+      },
+      ...bundleFiles(ctx.repoRoot).map(
+        (file): Arm => ({
+          name: `node importing ${path.relative(ctx.repoRoot, file)} (${(statSync(file).size / 1024).toFixed(0)} KiB)`,
+          once: () => run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)})`], { env, timeoutMs }),
+          ok: (r) => r.code === 0,
+        }),
+      ),
+    ];
+    const rounds = ctx.quick ? 10 : 40;
+    const loadBefore = os.loadavg();
+    ctx.log(`B9: ${arms.length} arms, 2 warm-up + ${rounds} rounds`);
+    const samples = new Map(arms.map((a) => [a.name, { wall: [] as number[], cpu: [] as number[], failures: 0 }]));
+    for (let r = -2; r < rounds; r += 1) {
+      checkDeadline(ctx, `B9 round ${r + 3}`);
+      for (let i = 0; i < arms.length; i += 1) {
+        const arm = arms[(i + r + 2) % arms.length] as Arm;
+        const result = await arm.once();
+        if (r < 0) continue;
+        const s = samples.get(arm.name)!;
+        if (!arm.ok(result)) s.failures += 1;
+        else {
+          s.wall.push(result.wallMs);
+          s.cpu.push(result.childCpuMs);
+        }
+      }
+    }
+    const loadAfter = os.loadavg();
+    const get = (name: string) => samples.get(name)!;
+    const floor = get('node -e 0');
+    const normal = get('wrapper + instant fake (normal run)');
+    const executorAlone = get('executor script alone + instant fake');
+    const med = (xs: number[]) => summarize(xs).median;
+    const addedWall = med(normal.wall) - med(floor.wall);
+    const addedCpu = med(normal.cpu) - med(floor.cpu);
+    const paired = summarize(pairedDiffs(normal.wall, floor.wall));
+
+    md.push(
+      'Method: every arm is one child process started by the benchmark; the arms run round-robin with the order rotated every round ' +
+        `(2 warm-up rounds, ${rounds} measured). Wall = spawn() to 'close'; tree CPU = user+sys of the reaped process tree ` +
+        '(cutime+cstime of /proc/self/stat around each run, 10 ms ticks, so medians of many runs). The fake codex is the instant sh ' +
+        'script of B1b. "node importing …" = `node --input-type=module -e "await import(file)"`: node start-up plus parsing and ' +
+        `evaluating that file alone. Load average (1/5/15 min) before: ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, ` +
+        `after: ${loadAfter.map((x) => x.toFixed(1)).join(' ')} (${os.cpus().length} cores).` +
+        (process.env.BENCH_BASELINE_ROOT ? ` Baseline arms: the build in \`${process.env.BENCH_BASELINE_ROOT}\`, same rounds.` : '') +
+        ('blob' in snapshot
+          ? ' "V8 snapshot prototype" = `node --snapshot-blob <blob> bin/codex-wrapper`, the blob built by `bench/lib/snapshot_prototype.ts` from this build (not shipped).'
+          : ` V8 snapshot prototype skipped: ${snapshot.skipped}.`),
+    );
+    md.push('');
+    md.push(
+      table(
+        ['arm', 'n', 'wall median ms (min–max)', 'wall − node -e 0 ms', 'tree CPU median ms', 'CPU − node -e 0 ms', 'failures'],
+        arms.map((a) => {
+          const s = get(a.name);
+          return [
+            a.name,
+            String(s.wall.length),
+            msRange(summarize(s.wall)),
+            ms(med(s.wall) - med(floor.wall)),
+            ms(med(s.cpu)),
+            ms(med(s.cpu) - med(floor.cpu)),
+            String(s.failures),
+          ];
+        }),
+      ),
+    );
+    md.push('');
+    md.push(
+      `- **normal run − \`node -e 0\`: ${ms(addedWall)} ms wall** (per-round differences: median ${msRange(paired)} ms), ${ms(addedCpu)} ms tree CPU. ` +
+        `Target ≤ ${TARGET_ADDED_MS} ms. Of that, the executor script with bash, awk and the fake accounts for ` +
+        `${ms(med(executorAlone.wall) - med(floor.wall))} ms wall over \`node -e 0\` on its own.`,
+    );
+    headline.push({
+      bench: 'B9',
+      metric: 'bin/codex-wrapper + instant fake codex − bare `node -e 0` (median wall; tree CPU)',
+      value: `${ms(addedWall)} ms (${ms(med(normal.wall))} vs ${ms(med(floor.wall))} ms); CPU +${ms(addedCpu)} ms; load ${loadBefore[0]?.toFixed(1)}`,
+      target: `≤ ${TARGET_ADDED_MS} ms`,
+      status: normal.wall.length && floor.wall.length ? (addedWall <= TARGET_ADDED_MS ? 'met' : 'missed') : 'error',
+    });
+    return { id: 'B9', title: 'B9 — wrapper start-up against `node -e 0`', headline, markdown: md.join('\n'), raw: Object.fromEntries(samples) };
+  } finally {
+    home.cleanup();
+  }
+}
