@@ -7,6 +7,7 @@ import path from 'node:path';
 import { runTeammatePayload } from '../infrastructure/adapter/codex/codex_adapter.js';
 import { decideCompat } from '../infrastructure/adapter/codex/compat_mode.js';
 import { MAX_PAYLOAD_BYTES } from '../infrastructure/adapter/codex/payload_validator.js';
+import { stderrLinesOf } from './error_lines.js';
 import { readStdinCapped } from './read_stdin.js';
 import { installSignalAbort } from './signal_abort.js';
 
@@ -46,7 +47,7 @@ export async function main(options: WrapperMainOptions): Promise<void> {
       await new Promise<void>((resolve) => process.stdout.write(outcome.value.outputBytes, () => resolve()));
       process.exitCode = 0;
     } else {
-      writeStderr(outcome.error.stderrLines);
+      writeStderr(stderrLinesOf(outcome.error));
       process.exitCode = outcome.error.exitCode;
     }
   } catch (error) {
