@@ -76,7 +76,7 @@ describe('payloadPhase (§4.2 examples, all observed in HEAD)', () => {
 describe('jsString', () => {
   const js = (json: string) => {
     const parsed = parsePyJson(json);
-    if (!parsed.ok) throw new Error(parsed.message);
+    if (!parsed.ok) throw new Error(parsed.error);
     return jsString(parsed.value);
   };
   it('matches JavaScript String() of the JSON.parse value', () => {

@@ -138,7 +138,7 @@ export function validatePayload(stdin: Uint8Array): Result<TeammatePayload> {
     return badInput('invalid_utf8', 'invalid input payload: payload is not valid UTF-8');
   }
   const parsed = parsePyJson(v661JsonText(decoded));
-  if (!parsed.ok) return badInput('invalid_json', `invalid input payload: ${parsed.message}`);
+  if (!parsed.ok) return badInput('invalid_json', `invalid input payload: ${parsed.error}`);
   const root = rootSchema.safeParse(parsed.value);
   if (!root.success) return badInput('invalid_root', 'invalid input payload: root must be JSON object');
   const task = taskSchema.safeParse(root.data.task);
