@@ -114,9 +114,9 @@ export const REASON_EXIT: { readonly [R in Exclude<CodexChildErrorReason, Variab
   invalid_option: EXIT.badInput,
 };
 
-/** Reasons without details may omit them. */
+/** Details without a required key may be omitted. */
 type DetailsField<R extends CodexChildErrorReason> =
-  CodexChildErrorDetails[R] extends Record<string, never> ? { details?: CodexChildErrorDetails[R] } : { details: CodexChildErrorDetails[R] };
+  Record<string, never> extends CodexChildErrorDetails[R] ? { details?: CodexChildErrorDetails[R] } : { details: CodexChildErrorDetails[R] };
 
 /** The exit code is given only where it varies; every other reason takes it from {@link REASON_EXIT}. */
 type ExitField<R extends CodexChildErrorReason> = R extends VariableExitReason ? { exitCode: number } : { exitCode?: never };
