@@ -189,10 +189,10 @@ export async function doctorChecks(options: DoctorOptions): Promise<DoctorCheck[
   const configEnv = options.repoRoot !== undefined ? { ...env, ART_LOOP_REPO_ROOT: path.resolve(cwd, options.repoRoot) } : env;
   const loaded = await loadServerConfig(configEnv, cwd);
   if (!loaded.ok) {
-    checks.push(fail('repo root', loaded.message, 'pass --repo-root DIR (an existing directory) and fix the variable named'));
+    checks.push(fail('repo root', loaded.error, 'pass --repo-root DIR (an existing directory) and fix the variable named'));
     return checks;
   }
-  const { repoRoot, runsRoot } = loaded.config;
+  const { repoRoot, runsRoot } = loaded.value;
   checks.push(ok('repo root', repoRoot));
   checks.push(existsSync(runsRoot) ? ok('runs root', runsRoot) : warn('runs root', `${runsRoot} does not exist yet`, 'the orchestrator creates it; or set ART_LOOP_RUNS_DIR'));
   if (codex.bin !== null) checks.push(await checkSandbox(codex.bin, env));

@@ -25,10 +25,10 @@ export interface SetupOptions {
 export async function runSetup(options: SetupOptions, io: CommandIo, env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): Promise<number> {
   const built = await buildHostEntry(options.repoRoot, env, cwd);
   if (!built.ok) {
-    io.err(`setup ${options.host}: ${built.message}`);
+    io.err(`setup ${options.host}: ${built.error}`);
     return COMMAND_EXIT.failed;
   }
-  const { entry } = built;
+  const entry = built.value;
   const repoRoot = entry.env.ART_LOOP_REPO_ROOT as string;
   try {
     if (options.print) {
