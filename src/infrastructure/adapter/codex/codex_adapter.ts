@@ -133,7 +133,7 @@ async function resolveSettings(options: CodexRunOptions): Promise<Result<Resolve
   const cwd = options.cwd ?? process.cwd();
   const codexBin = envValue(env, 'CODEX_BIN', 'codex');
   const resolved = await resolveCodexBin(codexBin, env.PATH, cwd);
-  if (resolved === null) return { ok: false, error: codexNotFoundError(codexBin) };
+  if (resolved === null) return err(codexNotFoundError(codexBin));
   const projectDir = envValue(env, 'TARGET_PROJECT_DIR', options.defaultProjectDir ?? cwd);
   return ok({ env, cwd, projectDir, projectPath: path.resolve(cwd, projectDir), codexBin });
 }

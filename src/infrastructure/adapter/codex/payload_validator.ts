@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 import { childError, type CodexChildError } from '../../../domain/errors.js';
-import { err, ok, type Result } from '../../../domain/result.js';
+import { err, ok, type Failure, type Result } from '../../../domain/result.js';
 import { parsePyJson } from './python/py_json.js';
 import { pyOr, pyStr } from './python/py_render.js';
 import type { PyDict, PyValue } from './python/py_value.js';
@@ -115,7 +115,7 @@ export function v661JsonText(decoded: string): string {
 function badInput(
   reason: 'empty_stdin' | 'payload_too_large' | 'invalid_utf8' | 'invalid_json' | 'invalid_root' | 'invalid_task',
   message: string,
-): { ok: false; error: CodexChildError } {
+): Failure {
   return err(childError({ reason, message }));
 }
 
