@@ -4,6 +4,7 @@
  * All logic lives in the adapter; this file only wires stdin, signals and exit codes.
  */
 import path from 'node:path';
+import { EXIT } from '../domain/errors.js';
 import { runTeammatePayload } from '../infrastructure/adapter/codex/codex_adapter.js';
 import { decideCompat } from '../infrastructure/adapter/codex/compat_mode.js';
 import { MAX_PAYLOAD_BYTES } from '../infrastructure/adapter/codex/payload_validator.js';
@@ -45,7 +46,7 @@ export async function main(options: WrapperMainOptions): Promise<void> {
     if (outcome.ok) {
       if (process.env.CODEX_WRAPPER_DEBUG === '1') writeStderr(outcome.value.warnings.map((w) => `[codex_wrapper] warning: ${w}`));
       await new Promise<void>((resolve) => process.stdout.write(outcome.value.outputBytes, () => resolve()));
-      process.exitCode = 0;
+      process.exitCode = EXIT.ok;
     } else {
       writeStderr(stderrLinesOf(outcome.error));
       process.exitCode = outcome.error.exitCode;
@@ -54,7 +55,7 @@ export async function main(options: WrapperMainOptions): Promise<void> {
     // Unexpected: still one line, never a stack trace.
     const text = error instanceof Error ? error.message : String(error);
     writeStderr([`codex_wrapper internal error: ${text.replace(/\s+/g, ' ').trim()}`]);
-    process.exitCode = 1;
+    process.exitCode = EXIT.internalError;
   } finally {
     signals.dispose();
   }

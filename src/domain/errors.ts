@@ -75,6 +75,8 @@ export type CodexChildErrorReason = keyof CodexChildErrorDetails;
 export const EXIT = {
   ok: 0,
   preflight: 1,
+  /** An unexpected failure of the wrapper itself (one line, never a stack trace). */
+  internalError: 1,
   badInput: 2,
   denied: 3,
   emptyOutput: 3,
