@@ -18,6 +18,7 @@ import { claudePermission } from './setup/claude_config.js';
 import { serverBinPath } from './setup/host_entry.js';
 import type { CommandIo } from './setup/run_setup.js';
 import { TOOL_NAMES } from './tool_schemas.js';
+import { MCP_EXIT } from './exit_codes.js';
 
 /** One check's outcome. */
 export interface DoctorCheck {
@@ -212,5 +213,5 @@ export function formatCheck(check: DoctorCheck): string {
 export async function runDoctor(options: DoctorOptions, io: CommandIo): Promise<number> {
   const checks = await doctorChecks(options);
   for (const check of checks) io.out(`${formatCheck(check)}\n`);
-  return checks.some((c) => c.level === 'fail') ? 1 : 0;
+  return checks.some((c) => c.level === 'fail') ? MCP_EXIT.failed : MCP_EXIT.ok;
 }

@@ -4,11 +4,11 @@
  */
 import { loadServerConfig, type ServerConfig } from './config.js';
 import { loadArtistTemplate, type LoadedTemplate } from './prompt_template.js';
+import { MCP_EXIT } from './exit_codes.js';
 import { SERVER_NAME } from './server_identity.js';
 import { err } from '../domain/result.js';
 
-/** Exit codes of the server process. */
-export const MCP_EXIT = { ok: 0, startup: 2 } as const;
+export { MCP_EXIT };
 
 /** One diagnostic line on stderr (stdout is the protocol). */
 export function logLine(line: string): void {
