@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildPrompt, checkMode, CodexChildError, validatePayload } from '../src/index.js';
+import { buildPrompt, checkMode, validatePayload } from '../src/index.js';
 import { checkDeadline, type BenchContext, type BenchSection, type HeadlineRow } from './lib/context.js';
 import { readProfiles, summarizeProfile, topLines } from './lib/cpuprofile.js';
 import { fixtureEventLines, writeInstantCodex } from './lib/fake_codex.js';
@@ -92,10 +92,10 @@ export async function benchOverhead(ctx: BenchContext): Promise<BenchSection> {
     const payload = demoPayload();
     const env = world.wrapperEnv;
     const parsed = validatePayload(Buffer.from(payload));
-    if (parsed instanceof CodexChildError) throw new Error(`bench payload does not validate: ${parsed.message}`);
-    const mode = checkMode(parsed);
-    if (mode instanceof CodexChildError) throw new Error(`bench payload has no mode: ${mode.message}`);
-    const prompt = buildPrompt(parsed, mode, env);
+    if (!parsed.ok) throw new Error(`bench payload does not validate: ${parsed.error.message}`);
+    const mode = checkMode(parsed.value);
+    if (!mode.ok) throw new Error(`bench payload has no mode: ${mode.error.message}`);
+    const prompt = buildPrompt(parsed.value, mode.value, env);
     const lastFile = path.join(dir, 'bare_last_message.txt');
     const bareArgs = ['exec', '--json', '-C', world.home.workDir, '-o', lastFile, '--skip-git-repo-check', '-s', 'danger-full-access', '-'];
     // What the executor sets for codex on top of the caller's environment.

@@ -94,7 +94,7 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
     const r = await takeDotenvSnapshot(root);
     const dt = performance.now() - t;
     if (!r.ok) throw new Error(`takeDotenvSnapshot failed: ${r.error.message}`);
-    return { dt, snap: new Map(r.snapshot) };
+    return { dt, snap: new Map(r.value.snapshot) };
   };
   const pyArm = async () => {
     const r = await run(python, ['-c', PY_SNAPSHOT, root], { env, stdout: 'pipe', stderr: 'pipe', timeoutMs: 120_000 });

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
         const start = performance.now();
         const checked = await checkTailPath(input, runs, { base: root });
         times.push(performance.now() - start);
-        verdict = checked.ok ? 'accepted' : `refused (${checked.message.slice(0, 40)}…)`;
+        verdict = checked.ok ? 'accepted' : `refused (${checked.error.slice(0, 40)}…)`;
       }
       times.sort((a, b) => a - b);
       console.log(`${label.padEnd(28)} median ${(times[2] as number).toFixed(2)} ms  max ${(times[4] as number).toFixed(2)} ms  ${verdict}`);

@@ -5,8 +5,9 @@
  * teammate payload in, a 4-line result out) and {@link runCodexPrompt} (any prompt, same executor,
  * isolation and verification). Both return a typed outcome and never throw for expected failures.
  */
-export { CodexChildError, childError, EXIT } from './domain/errors.js';
-export type { CodexChildErrorReason, CodexChildErrorInit } from './domain/errors.js';
+export { CodexChildError, childError, EXIT, REASON_EXIT } from './domain/errors.js';
+export type { CodexChildErrorReason, CodexChildErrorInit, CodexChildErrorDetails, StopPhase, VariableExitReason } from './domain/errors.js';
+export type { Result, Success, Failure } from './domain/result.js';
 export { runTeammatePayload, runCodexPrompt } from './infrastructure/adapter/codex/codex_adapter.js';
 export type { CodexRunOptions, CodexRunOutcome, CodexRunSuccess, CodexRunFacts } from './infrastructure/adapter/codex/codex_adapter.js';
 export type { CodexSettingsOptions, SandboxMode, ReasoningEffort, StreamView } from './infrastructure/adapter/codex/executor_settings.js';

@@ -3,10 +3,12 @@
  * stdout, the live view and every diagnostic on stderr, V661's exit codes (README "Exit codes").
  * All logic lives in the adapter; this file only wires stdin, signals and exit codes.
  */
+import { EXIT } from '../domain/errors.js';
 import { runTeammatePayload } from '../infrastructure/adapter/codex/codex_adapter.js';
 import { MAX_PAYLOAD_BYTES } from '../infrastructure/adapter/codex/payload_validator.js';
 import { packageRoot, packageVersion } from '../infrastructure/package_paths.js';
 import { envRunOptions } from './env_options.js';
+import { stderrLinesOf } from './error_lines.js';
 import { readStdinCapped } from './read_stdin.js';
 import { installSignalAbort } from './signal_abort.js';
 import { parseWrapperArgs, wrapperHelp } from './wrapper_args.js';
@@ -52,16 +54,16 @@ export async function main(options: WrapperMainOptions = {}): Promise<void> {
     if (outcome.ok) {
       if (process.env.CODEX_WRAPPER_DEBUG === '1') writeStderr(outcome.value.warnings.map((w) => `[codex_wrapper] warning: ${w}`));
       await new Promise<void>((resolve) => process.stdout.write(outcome.value.outputBytes, () => resolve()));
-      process.exitCode = 0;
+      process.exitCode = EXIT.ok;
     } else {
-      writeStderr(outcome.error.stderrLines);
+      writeStderr(stderrLinesOf(outcome.error));
       process.exitCode = outcome.error.exitCode;
     }
   } catch (error) {
     // Unexpected: still one line, never a stack trace.
     const text = error instanceof Error ? error.message : String(error);
     writeStderr([`codex_wrapper internal error: ${text.replace(/\s+/g, ' ').trim()}`]);
-    process.exitCode = 1;
+    process.exitCode = EXIT.internalError;
   } finally {
     signals.dispose();
   }

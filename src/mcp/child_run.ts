@@ -104,8 +104,8 @@ export function describeOutcome(outcome: CodexRunOutcome): Pick<ChildRunReport, 
   }
   const { error, facts } = outcome;
   const base = { turnFailed: facts?.turnFailed ?? null, threadId: facts?.threadId ?? null, usage: facts?.usage ?? null, reason: error.reason };
-  const containment = error.details.containment;
-  const teardown = containment === 'tracking' || containment === 'pidns' || containment === 'userns' ? { teardown: describeTeardown(containment) } : {};
+  const containment = error.reason === 'timed_out' || error.reason === 'cancelled' || error.reason === 'interrupted' ? error.details.containment : undefined;
+  const teardown = containment !== undefined ? { teardown: describeTeardown(containment) } : {};
   switch (error.reason) {
     case 'timed_out':
       return { ...base, ...teardown, timedOut: true, cancelled: false, exitCode: null, codexExitedZero: false, fatal: error.message, note: null };

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../infrastructure/package_paths.js';
 import { resolveReal } from './path_policy.js';
+import { err, ok, type Result } from '../domain/result.js';
 
 /** Sandbox modes codex 0.169 accepts for `-s`. */
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
@@ -45,7 +46,7 @@ export interface ServerConfig {
 }
 
 /** Result of {@link loadServerConfig}. */
-export type ConfigOutcome = { ok: true; config: ServerConfig } | { ok: false; message: string };
+export type ConfigOutcome = Result<ServerConfig, string>;
 
 const nonEmpty = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
@@ -82,7 +83,7 @@ export function defaultPromptTemplatePath(): string {
  * Reads the configuration from `env` (default `process.env`) for a server started in `cwd`.
  */
 export async function loadServerConfig(env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): Promise<ConfigOutcome> {
-  const fail = (message: string): ConfigOutcome => ({ ok: false, message });
+  const fail = (message: string): ConfigOutcome => err(message);
 
   let maxConcurrency = 4;
   if (env.ART_LOOP_MAX_CONCURRENCY !== undefined && env.ART_LOOP_MAX_CONCURRENCY !== '') {
@@ -116,20 +117,17 @@ export async function loadServerConfig(env: Readonly<Record<string, string | und
     ? path.resolve(repoRoot, env.ART_LOOP_PROMPT_TEMPLATE)
     : defaultPromptTemplatePath();
 
-  return {
-    ok: true,
-    config: {
-      repoRoot,
-      runsRoot,
-      childRoot,
-      maxConcurrency,
-      sandbox: sandbox as SandboxMode,
-      python: nonEmpty(env.ART_LOOP_PYTHON) ? env.ART_LOOP_PYTHON.trim() : 'python3',
-      promptTemplatePath,
-      artistWorkdir: workdir,
-      allowSlashTmp: env.ART_LOOP_ALLOW_SLASH_TMP === '1',
-      killGraceMs,
-      env,
-    },
-  };
+  return ok({
+    repoRoot,
+    runsRoot,
+    childRoot,
+    maxConcurrency,
+    sandbox: sandbox as SandboxMode,
+    python: nonEmpty(env.ART_LOOP_PYTHON) ? env.ART_LOOP_PYTHON.trim() : 'python3',
+    promptTemplatePath,
+    artistWorkdir: workdir,
+    allowSlashTmp: env.ART_LOOP_ALLOW_SLASH_TMP === '1',
+    killGraceMs,
+    env,
+  });
 }

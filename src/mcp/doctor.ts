@@ -18,6 +18,7 @@ import { claudePermission } from './setup/claude_config.js';
 import { serverBinPath } from './setup/host_entry.js';
 import type { CommandIo } from './setup/run_setup.js';
 import { TOOL_NAMES } from './tool_schemas.js';
+import { MCP_EXIT } from './exit_codes.js';
 
 /** One check's outcome. */
 export interface DoctorCheck {
@@ -189,10 +190,10 @@ export async function doctorChecks(options: DoctorOptions): Promise<DoctorCheck[
   const configEnv = options.repoRoot !== undefined ? { ...env, ART_LOOP_REPO_ROOT: path.resolve(cwd, options.repoRoot) } : env;
   const loaded = await loadServerConfig(configEnv, cwd);
   if (!loaded.ok) {
-    checks.push(fail('repo root', loaded.message, 'pass --repo-root DIR (an existing directory) and fix the variable named'));
+    checks.push(fail('repo root', loaded.error, 'pass --repo-root DIR (an existing directory) and fix the variable named'));
     return checks;
   }
-  const { repoRoot, runsRoot } = loaded.config;
+  const { repoRoot, runsRoot } = loaded.value;
   checks.push(ok('repo root', repoRoot));
   checks.push(existsSync(runsRoot) ? ok('runs root', runsRoot) : warn('runs root', `${runsRoot} does not exist yet`, 'the orchestrator creates it; or set ART_LOOP_RUNS_DIR'));
   if (codex.bin !== null) checks.push(await checkSandbox(codex.bin, env));
@@ -212,5 +213,5 @@ export function formatCheck(check: DoctorCheck): string {
 export async function runDoctor(options: DoctorOptions, io: CommandIo): Promise<number> {
   const checks = await doctorChecks(options);
   for (const check of checks) io.out(`${formatCheck(check)}\n`);
-  return checks.some((c) => c.level === 'fail') ? 1 : 0;
+  return checks.some((c) => c.level === 'fail') ? MCP_EXIT.failed : MCP_EXIT.ok;
 }

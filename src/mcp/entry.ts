@@ -4,11 +4,10 @@
  */
 import { parseCliArgs, USAGE } from './cli_args.js';
 import { EarlyStdioTransport } from './early_stdio.js';
+import { MCP_EXIT } from './exit_codes.js';
 import { serverIdentity } from './server_identity.js';
 import { prepareServer } from './startup.js';
 
-/** Exit code of bad usage. */
-export const USAGE_EXIT = 2;
 
 /** Runs the command line of the process. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
@@ -29,7 +28,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       return;
     case 'usage_error':
       process.stderr.write(`codex-child-mcp: ${command.message}\n`);
-      process.exitCode = USAGE_EXIT;
+      process.exitCode = MCP_EXIT.usage;
       return;
     case 'setup': {
       const { runSetup } = await import('./setup/run_setup.js');

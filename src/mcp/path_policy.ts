@@ -7,6 +7,7 @@
 import { lstat, readlink, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { err, ok, type Result } from '../domain/result.js';
 
 /** Symlinks followed while resolving one path before giving up (Linux's own limit is 40). */
 const MAX_SYMLINKS = 40;
@@ -16,23 +17,10 @@ const MAX_SYMLINKS = 40;
  */
 export const MAX_PATH_BYTES = 4096;
 
-/** A refusal: a one-line message for the client. */
-export interface PathRefusal {
-  ok: false;
-  message: string;
-}
+/** Outcome of a path check: the absolute, symlink-free path, or a one-line refusal for the client. */
+export type PathCheck = Result<string, string>;
 
-/** An accepted path. */
-export interface PathAccepted {
-  ok: true;
-  /** Absolute, symlink-free path. */
-  resolved: string;
-}
-
-/** Outcome of a path check. */
-export type PathCheck = PathAccepted | PathRefusal;
-
-const refuse = (message: string): PathRefusal => ({ ok: false, message });
+const refuse = (message: string): PathCheck => err(message);
 
 /**
  * Expands a leading `~` (alone or followed by `/`) with `home`; other text is returned as is.
@@ -127,7 +115,7 @@ async function resolveInput(input: string, field: string, context: PathContext):
   const bytes = Buffer.byteLength(input, 'utf8');
   if (bytes > MAX_PATH_BYTES) return refuse(`${field} is too long: ${bytes} bytes (at most ${MAX_PATH_BYTES})`);
   try {
-    return { ok: true, resolved: await resolveReal(expandTilde(input, context.home), context.base) };
+    return ok(await resolveReal(expandTilde(input, context.home), context.base));
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     return refuse(`${field} cannot be resolved: ${text.replace(/\s+/g, ' ')}`);
@@ -161,7 +149,7 @@ export function hasVariantShape(relative: string): boolean {
 export async function checkVariantDir(input: string, runsRoot: string, context: PathContext): Promise<PathCheck> {
   const resolved = await resolveInput(input, 'variant_dir', context);
   if (!resolved.ok) return resolved;
-  const dir = resolved.resolved;
+  const dir = resolved.value;
   if (!isStrictlyInside(dir, runsRoot)) return refuse(`path must be under ${runsRoot}: ${dir}`);
   if (!(await isDirectory(dir))) return refuse(`variant_dir not found: ${dir}`);
   if (!hasVariantShape(path.relative(runsRoot, dir))) {
@@ -177,7 +165,7 @@ export async function checkVariantDir(input: string, runsRoot: string, context: 
 export async function checkTailPath(input: string, runsRoot: string, context: PathContext): Promise<PathCheck> {
   const resolved = await resolveInput(input, 'path', context);
   if (!resolved.ok) return resolved;
-  if (!isStrictlyInside(resolved.resolved, runsRoot)) return refuse(`path must be under ${runsRoot}: ${resolved.resolved}`);
+  if (!isStrictlyInside(resolved.value, runsRoot)) return refuse(`path must be under ${runsRoot}: ${resolved.value}`);
   return resolved;
 }
 
@@ -190,7 +178,7 @@ export async function checkTailPath(input: string, runsRoot: string, context: Pa
 export async function checkWorkspaceDir(input: string, childRoot: string, context: PathContext): Promise<PathCheck> {
   const resolved = await resolveInput(input, 'workspace_dir', context);
   if (!resolved.ok) return resolved;
-  const dir = resolved.resolved;
+  const dir = resolved.value;
   if (!isInsideOrEqual(dir, childRoot)) return refuse(`workspace_dir must be under ${childRoot}: ${dir}`);
   if (!(await isDirectory(dir))) return refuse(`workspace_dir not found: ${dir}`);
   return resolved;

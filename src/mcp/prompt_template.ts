@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { err, ok, type Result } from '../domain/result.js';
 
 /** Every placeholder a template may use, with its meaning. */
 export const ARTIST_PLACEHOLDERS = {
@@ -62,16 +63,16 @@ export interface LoadedTemplate {
  * Reads and checks the artist template.
  * @returns the template, or a one-line error message.
  */
-export async function loadArtistTemplate(file: string): Promise<LoadedTemplate | string> {
+export async function loadArtistTemplate(file: string): Promise<Result<LoadedTemplate, string>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return `cannot read prompt template ${file}: ${code} (ART_LOOP_PROMPT_TEMPLATE)`;
+    return err(`cannot read prompt template ${file}: ${code} (ART_LOOP_PROMPT_TEMPLATE)`);
   }
   const problem = checkTemplate(text, Object.keys(ARTIST_PLACEHOLDERS), file);
-  return problem ?? { path: file, text };
+  return problem === null ? ok({ path: file, text }) : err(problem);
 }
 
 /** Inputs of {@link artistPromptValues}. */

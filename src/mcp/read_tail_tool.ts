@@ -12,9 +12,9 @@ import { checkReadTailArgs } from './tool_schemas.js';
 /** Handles one call: the text (`""` for a missing file), or a one-line refusal. */
 export async function readTailTool(rawArgs: unknown, config: ServerConfig): Promise<CallToolResult> {
   const args = checkReadTailArgs(rawArgs);
-  if (!args.ok) return refusal(args.message);
+  if (!args.ok) return refusal(args.error);
   const checked = await checkTailPath(args.value.path, config.runsRoot, { base: config.repoRoot, home: config.env.HOME ?? undefined });
-  if (!checked.ok) return refusal(checked.message);
-  const tail = await readTextTail(checked.resolved, args.value.maxChars, config.runsRoot);
-  return tail.ok ? textResult(tail.text) : refusal(tail.message);
+  if (!checked.ok) return refusal(checked.error);
+  const tail = await readTextTail(checked.value, args.value.maxChars, config.runsRoot);
+  return tail.ok ? textResult(tail.value) : refusal(tail.error);
 }

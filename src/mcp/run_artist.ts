@@ -61,12 +61,12 @@ async function artistCodexArgs(variantDir: string, deps: ArtistToolDeps): Promis
  */
 export async function runArtistTool(rawArgs: unknown, extra: ToolExtra, deps: ArtistToolDeps): Promise<CallToolResult> {
   const args = checkRunArtistArgs(rawArgs);
-  if (!args.ok) return refusal(args.message);
+  if (!args.ok) return refusal(args.error);
   const { config } = deps;
   const checked = await checkVariantDir(args.value.variantDir, config.runsRoot, { base: config.repoRoot, home: config.env.HOME ?? undefined });
-  if (!checked.ok) return refusal(checked.message);
+  if (!checked.ok) return refusal(checked.error);
 
-  const vd = checked.resolved;
+  const vd = checked.value;
   const rel = displayPath(vd, config.repoRoot);
   // Pinned from here on: the server's own reads and writes go through the descriptor, and the
   // path is re-checked before codex gets it and before every write (issue 9, item 2).

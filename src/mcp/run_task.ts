@@ -42,12 +42,12 @@ export function newTaskRunId(now: Date = new Date()): string {
 /** Handles one call. Refusals create nothing. */
 export async function runTaskTool(rawArgs: unknown, extra: ToolExtra, deps: TaskToolDeps): Promise<CallToolResult> {
   const args = checkRunTaskArgs(rawArgs);
-  if (!args.ok) return refusal(args.message);
+  if (!args.ok) return refusal(args.error);
   const { config } = deps;
   const checked = await checkWorkspaceDir(args.value.workspaceDir, config.childRoot, { base: config.repoRoot, home: config.env.HOME ?? undefined });
-  if (!checked.ok) return refusal(checked.message);
+  if (!checked.ok) return refusal(checked.error);
 
-  const workspace = checked.resolved;
+  const workspace = checked.value;
   let pin: PinnedDir;
   try {
     pin = await pinDir(workspace);

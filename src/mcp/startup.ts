@@ -4,10 +4,11 @@
  */
 import { loadServerConfig, type ServerConfig } from './config.js';
 import { loadArtistTemplate, type LoadedTemplate } from './prompt_template.js';
+import { MCP_EXIT } from './exit_codes.js';
 import { SERVER_NAME } from './server_identity.js';
+import { err } from '../domain/result.js';
 
-/** Exit codes of the server process. */
-export const MCP_EXIT = { ok: 0, startup: 2 } as const;
+export { MCP_EXIT };
 
 /** One diagnostic line on stderr (stdout is the protocol). */
 export function logLine(line: string): void {
@@ -22,18 +23,15 @@ export interface Prepared {
 
 /** Loads config and template; on a problem prints one line and exits 2. */
 export async function prepareServer(): Promise<Prepared> {
-  const loaded = await loadServerConfig(process.env, process.cwd()).catch((error: unknown) => ({
-    ok: false as const,
-    message: error instanceof Error ? error.message : String(error),
-  }));
+  const loaded = await loadServerConfig(process.env, process.cwd()).catch((error: unknown) => err(error instanceof Error ? error.message : String(error)));
   if (!loaded.ok) {
-    logLine(`cannot start: ${loaded.message}`);
+    logLine(`cannot start: ${loaded.error}`);
     process.exit(MCP_EXIT.startup);
   }
-  const template = await loadArtistTemplate(loaded.config.promptTemplatePath);
-  if (typeof template === 'string') {
-    logLine(`cannot start: ${template}`);
+  const template = await loadArtistTemplate(loaded.value.promptTemplatePath);
+  if (!template.ok) {
+    logLine(`cannot start: ${template.error}`);
     process.exit(MCP_EXIT.startup);
   }
-  return { config: loaded.config, template };
+  return { config: loaded.value, template: template.value };
 }

@@ -5,12 +5,13 @@
 import { constants, existsSync } from 'node:fs';
 import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { isStrictlyInside } from './path_policy.js';
+import { err, ok, type Result } from '../domain/result.js';
 
 /** Largest `max_chars` honoured; larger requests are clamped (tool output has to stay small). */
 export const MAX_TAIL_CHARS = 200_000;
 
 /** Outcome: the text, or a one-line refusal (directories, FIFOs, devices, unreadable files). */
-export type TailOutcome = { ok: true; text: string } | { ok: false; message: string };
+export type TailOutcome = Result<string, string>;
 
 /** The last `count` code points of `text`. */
 export function lastCodePoints(text: string, count: number): string {
@@ -48,16 +49,16 @@ export async function readTextTail(file: string, maxChars: number, root: string)
   // O_NONBLOCK: a FIFO under the name must not make open hang; it is refused after fstat.
   const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => error);
   if (handle instanceof Error) {
-    if (handle.code === 'ENOENT' || handle.code === 'ENOTDIR') return { ok: true, text: '' };
-    if (handle.code === 'ELOOP') return { ok: false, message: `path changed since it was checked (now a symlink): ${file}` };
-    return { ok: false, message: `cannot read ${file}: ${handle.code ?? handle.message}` };
+    if (handle.code === 'ENOENT' || handle.code === 'ENOTDIR') return ok('');
+    if (handle.code === 'ELOOP') return err(`path changed since it was checked (now a symlink): ${file}`);
+    return err(`cannot read ${file}: ${handle.code ?? handle.message}`);
   }
   try {
     const opened = await openedPath(handle, file);
-    if (opened === null || !isStrictlyInside(opened, root)) return { ok: false, message: `path changed since it was checked (it leads outside ${root}): ${file}` };
+    if (opened === null || !isStrictlyInside(opened, root)) return err(`path changed since it was checked (it leads outside ${root}): ${file}`);
     const current = await handle.stat();
-    if (current.isDirectory()) return { ok: false, message: `path is a directory, not a file: ${file}` };
-    if (!current.isFile()) return { ok: false, message: `path is not a regular file: ${file}` };
+    if (current.isDirectory()) return err(`path is a directory, not a file: ${file}`);
+    if (!current.isFile()) return err(`path is not a regular file: ${file}`);
     // Each code point takes 1–4 bytes, so the last `count` of them lie within the last 4·count
     // bytes; 3 more let us step over a character cut at the start of the window.
     const length = Math.min(current.size, count * 4 + 3);
@@ -71,7 +72,7 @@ export async function readTextTail(file: string, maxChars: number, root: string)
     }
     let from = 0;
     if (start > 0) while (from < 3 && from < filled && ((buffer[from] as number) & 0xc0) === 0x80) from += 1;
-    return { ok: true, text: lastCodePoints(buffer.subarray(from, filled).toString('utf8'), count) };
+    return ok(lastCodePoints(buffer.subarray(from, filled).toString('utf8'), count));
   } finally {
     await handle.close();
   }

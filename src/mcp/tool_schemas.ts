@@ -9,6 +9,7 @@
  * and by zod 4) and zod's own public `toJSONSchema`, so a zod upgrade changes neither.
  */
 import { z } from 'zod/v4';
+import { err, ok, type Result } from '../domain/result.js';
 
 /** Tool names (fixed by the contract). */
 export const TOOL_NAMES = {
@@ -118,26 +119,26 @@ export type RunArtistResult = z.output<typeof runArtistOutput>;
 export type RunTaskResult = z.output<typeof runTaskOutput>;
 
 /** An argument check: the value, or the one-line refusal. */
-export type ArgCheck<T> = { ok: true; value: T } | { ok: false; message: string };
+export type ArgCheck<T> = Result<T, string>;
 
 type Args = Record<string, unknown>;
 const asArgs = (raw: unknown): Args => (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Args) : {});
 
 function requiredString(args: Args, field: string): ArgCheck<string> {
   const value = args[field];
-  if (typeof value !== 'string' || value.trim() === '') return { ok: false, message: `${field} is required` };
-  return { ok: true, value };
+  if (typeof value !== 'string' || value.trim() === '') return err(`${field} is required`);
+  return ok(value);
 }
 
 function positiveInteger(args: Args, field: string, fallback: number | undefined, max?: number): ArgCheck<number> {
   const value = args[field];
-  if (value === undefined && fallback !== undefined) return { ok: true, value: fallback };
+  if (value === undefined && fallback !== undefined) return ok(fallback);
   // typeof excludes booleans (Python's bool-is-int accepted `true`); isInteger excludes 1.5.
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    return { ok: false, message: value === undefined ? `${field} is required` : `${field} must be a positive integer` };
+    return err(value === undefined ? `${field} is required` : `${field} must be a positive integer`);
   }
-  if (max !== undefined && value > max) return { ok: false, message: `${field} must be a positive integer (at most ${max})` };
-  return { ok: true, value };
+  if (max !== undefined && value > max) return err(`${field} must be a positive integer (at most ${max})`);
+  return ok(value);
 }
 
 /** Checked arguments of `art_loop.run_codex_artist`. */
@@ -153,7 +154,7 @@ export function checkRunArtistArgs(raw: unknown): ArgCheck<RunArtistArgs> {
   if (!dir.ok) return dir;
   const timeout = positiveInteger(args, 'timeout_s', DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S);
   if (!timeout.ok) return timeout;
-  return { ok: true, value: { variantDir: dir.value, timeoutS: timeout.value } };
+  return ok({ variantDir: dir.value, timeoutS: timeout.value });
 }
 
 /** Checked arguments of `art_loop.read_text_tail`. */
@@ -169,7 +170,7 @@ export function checkReadTailArgs(raw: unknown): ArgCheck<ReadTailArgs> {
   if (!file.ok) return file;
   const max = positiveInteger(args, 'max_chars', DEFAULT_TAIL_CHARS);
   if (!max.ok) return max;
-  return { ok: true, value: { path: file.value, maxChars: max.value } };
+  return ok({ path: file.value, maxChars: max.value });
 }
 
 /** Checked arguments of `codex.run_task`. */
@@ -192,11 +193,11 @@ export function checkRunTaskArgs(raw: unknown): ArgCheck<RunTaskArgs> {
   if (!timeout.ok) return timeout;
   const sandbox = args.sandbox;
   if (sandbox !== undefined && sandbox !== 'read-only' && sandbox !== 'workspace-write' && sandbox !== 'danger-full-access') {
-    return { ok: false, message: 'sandbox must be one of read-only, workspace-write, danger-full-access' };
+    return err('sandbox must be one of read-only, workspace-write, danger-full-access');
   }
   const model = args.model;
   if (model !== undefined && (typeof model !== 'string' || model.trim() === '' || /\s/.test(model))) {
-    return { ok: false, message: 'model must be a non-empty string without blanks' };
+    return err('model must be a non-empty string without blanks');
   }
-  return { ok: true, value: { workspaceDir: dir.value, prompt: prompt.value, timeoutS: timeout.value, sandbox, model } };
+  return ok({ workspaceDir: dir.value, prompt: prompt.value, timeoutS: timeout.value, sandbox, model });
 }

@@ -111,7 +111,7 @@ describe('library timeouts and cancellation', () => {
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('timed_out');
-    expect(outcome.error.timedOut).toBe(true);
+    expect(outcome.error.exitCode).toBe(124);
     expect(outcome.error.message).toMatch(/timed out after 8000 ms/);
     expect(outcome.facts?.threadId).toMatch(/^[0-9a-f-]{36}$/);
     await expectNothingLeft(f);
@@ -125,7 +125,7 @@ describe('library timeouts and cancellation', () => {
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('cancelled');
-    expect(outcome.error.isCanceled).toBe(true);
+    expect(outcome.error.exitCode).toBe(130);
     await expectNothingLeft(f);
   });
 });

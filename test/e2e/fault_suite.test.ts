@@ -44,6 +44,7 @@ describe('codex failures pass the exit code through with a short summary naming 
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('codex_failed');
     expect(outcome.error.exitCode).toBe(1);
+    if (outcome.error.reason !== 'codex_failed') return;
     expect(String(outcome.error.details.turnFailed)).toContain(cause);
   });
 });

@@ -3,6 +3,7 @@
  * and a wrapper run given the equivalent CODEX_* variables hand codex the same argv, and the wrapper
  * (which maps its env to the options) hands codex the same environment as the variables alone.
  */
+import { stderrLinesOf } from '../../src/cli/error_lines.js';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -135,7 +136,7 @@ describe('typed settings → codex argv', () => {
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('invalid_option');
     expect(outcome.error.exitCode).toBe(2);
-    expect(outcome.error.stderrLines).toEqual(['invalid option sandbox: "bogus" is not one of read-only, workspace-write, danger-full-access']);
+    expect(stderrLinesOf(outcome.error)).toEqual(['invalid option sandbox: "bogus" is not one of read-only, workspace-write, danger-full-access']);
     expect(existsSync(rec.argvFile)).toBe(false);
   });
 });

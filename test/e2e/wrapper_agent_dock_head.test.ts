@@ -6,7 +6,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodexChildError } from '../../src/domain/errors.js';
+import { stderrLinesOf } from '../../src/cli/error_lines.js';
 import { promptOf, scriptedTurn, type FakeScenarioStep } from '../../src/devtools/fake_model_server.js';
 import { checkMode, validatePayload } from '../../src/infrastructure/adapter/codex/payload_validator.js';
 import { buildPrompt } from '../../src/infrastructure/adapter/codex/prompt_builder.js';
@@ -36,10 +36,10 @@ function withScenario(golden: string, scenario: string): string {
 
 function expectedPrompt(payloadJson: string, compat: 'v661' | 'agent-dock-head'): string {
   const payload = validatePayload(Buffer.from(payloadJson));
-  if (payload instanceof CodexChildError) throw new Error(payload.message);
-  const mode = checkMode(payload);
-  if (mode instanceof CodexChildError) throw new Error(mode.message);
-  return buildPrompt(payload, mode, {}, compat);
+  if (!payload.ok) throw new Error(payload.error.message);
+  const mode = checkMode(payload.value);
+  if (!mode.ok) throw new Error(mode.error.message);
+  return buildPrompt(payload.value, mode.value, {}, compat);
 }
 
 /** The prompt the fake model received for the last request of `scenario`. */
@@ -211,7 +211,7 @@ describe('library API: typed compat and resultPhase options', () => {
     if (outcome.ok) return;
     expect(outcome.error.reason).toBe('empty_output');
     expect(outcome.error.exitCode).toBe(3);
-    expect(outcome.error.stderrLines.slice(0, 2)).toEqual(['result block not found', 'codex returned empty output']);
+    expect(stderrLinesOf(outcome.error).slice(0, 2)).toEqual(['result block not found', 'codex returned empty output']);
   });
 
   it('with no JSON event at all the stream log is the source, read as one text', async () => {
@@ -220,6 +220,6 @@ describe('library API: typed compat and resultPhase options', () => {
     writeFileSync(plain, 'Working.\nRESULT: completed\nSUMMARY: checked\nCHANGED_FILES: -\nCHECKS: cat a\nJUDGMENT: Blocked\n');
     const env = { ...quiet(), CODEX_BIN: path.join(REPO_ROOT, 'test/support/fake_codex.sh'), FAKE_CODEX_JSONL: plain, FAKE_CODEX_LAST_MESSAGE: '' };
     const outcome = await runTeammatePayload(G2_PAYLOAD, { env, display: 'ignore', resultPhase: 'review' });
-    expect(outcome.ok ? outcome.value.output : outcome.error.stderrLines).toBe('RESULT: completed\nSUMMARY: checked\nCHANGED_FILES: (none)\nCHECKS: cat a\nJUDGMENT: blocked');
+    expect(outcome.ok ? outcome.value.output : stderrLinesOf(outcome.error)).toBe('RESULT: completed\nSUMMARY: checked\nCHANGED_FILES: (none)\nCHECKS: cat a\nJUDGMENT: blocked');
   });
 });

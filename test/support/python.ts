@@ -12,6 +12,6 @@ export const hasPython = spawnSync('python3', ['--version']).status === 0;
 /** A PyValue from JSON text (Python semantics); throws on invalid JSON. */
 export function py(text: string): PyValue {
   const result = parsePyJson(text);
-  if (!result.ok) throw new Error(result.message);
+  if (!result.ok) throw new Error(result.error);
   return result.value;
 }

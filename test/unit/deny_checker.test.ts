@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { CodexChildError } from '../../src/domain/errors.js';
+import { errorOf, valueOf } from '../support/result.js';
 import {
   checkDotenvReferences,
   collectDotenvHits,
@@ -12,14 +13,12 @@ import { type TeammatePayload, validatePayload } from '../../src/infrastructure/
 
 /** A validated payload from JSON text. */
 function payload(json: string): TeammatePayload {
-  const result = validatePayload(Buffer.from(json, 'utf8'));
-  if (result instanceof CodexChildError) throw new Error(result.message);
-  return result;
+  return valueOf(validatePayload(Buffer.from(json, 'utf8')));
 }
 
 /** The deny message for a task object given as JSON text, or null. */
 function denyMessage(taskJson: string): string | null {
-  return checkDotenvReferences(payload(`{"mode":"plan","task":${taskJson}}`))?.message ?? null;
+  return errorOf(checkDotenvReferences(payload(`{"mode":"plan","task":${taskJson}}`)))?.message ?? null;
 }
 
 describe('match rule (§5 table)', () => {
@@ -71,7 +70,7 @@ describe('match rule (§5 table)', () => {
 
 describe('checkDotenvReferences (§5)', () => {
   it('reproduces the observed message', () => {
-    const error = checkDotenvReferences(
+    const error = errorOf(checkDotenvReferences(
       payload(
         JSON.stringify({
           mode: 'execute',
@@ -84,7 +83,7 @@ describe('checkDotenvReferences (§5)', () => {
           },
         }),
       ),
-    );
+    ));
     expect(error).toBeInstanceOf(CodexChildError);
     expect(error?.message).toBe(
       'deny rule violation: .env/.env.* references are forbidden in task payload (task_id=T9; description:please edit .env.local and foo/.env, target_paths:src/.env, target_paths:.envrc, depends_on:.env)',
@@ -104,7 +103,7 @@ describe('checkDotenvReferences (§5)', () => {
 
   it('returns null without hits', () => {
     expect(denyMessage('{"id":"T1","title":"process.env.FOO","target_paths":["src/a.ts"]}')).toBeNull();
-    expect(checkDotenvReferences(payload('{}'))).toBeNull();
+    expect(checkDotenvReferences(payload('{}')).ok).toBe(true);
   });
 
   it('lists only the first 5 hits, in scan order, with the original text', () => {
@@ -138,7 +137,7 @@ describe('checkDotenvReferences (§5)', () => {
     const p = payload(
       '{"mode":".env","teammate_id":".env","task":{"id":".env","progress_log":[{"text":".env"}],"owner":".env","plan_text":".env"}}',
     );
-    expect(checkDotenvReferences(p)).toBeNull();
+    expect(checkDotenvReferences(p).ok).toBe(true);
   });
 
   it('ignores falsy target_paths / depends_on and non-string falsy titles', () => {

@@ -27,7 +27,7 @@ afterEach(async () => {
 async function snap(dir = root): Promise<DotenvSnapshot> {
   const taken = await takeDotenvSnapshot(dir);
   if (!taken.ok) throw new Error(taken.error.message);
-  return taken.snapshot;
+  return taken.value.snapshot;
 }
 
 describe('takeDotenvSnapshot', () => {

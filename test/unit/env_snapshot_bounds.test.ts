@@ -32,7 +32,7 @@ afterEach(async () => {
 async function snap(options: SnapshotOptions = {}): Promise<{ snapshot: DotenvSnapshot; bounded: string[] }> {
   const taken = await takeDotenvSnapshot(root, options);
   if (!taken.ok) throw new Error(taken.error.message);
-  return taken;
+  return taken.value;
 }
 
 async function writeAt(file: string, position: number, text: string): Promise<void> {
@@ -55,8 +55,8 @@ describe('open files', () => {
         `const limits = readFileSync('/proc/self/limits', 'utf8');`,
         `const { takeDotenvSnapshot } = await import(${JSON.stringify(path.join(REPO_ROOT, 'dist/src/infrastructure/adapter/codex/env_snapshot.js'))});`,
         `const r = await takeDotenvSnapshot(${JSON.stringify(root)});`,
-        `const sample = r.ok ? r.snapshot.get('d42/.env.7') : null;`,
-        `console.log(JSON.stringify({ limit: /Max open files\\s+(\\d+)/.exec(limits)[1], ok: r.ok, size: r.ok ? r.snapshot.size : 0, sample, error: r.ok ? null : r.error.message }));`,
+        `const sample = r.ok ? r.value.snapshot.get('d42/.env.7') : null;`,
+        `console.log(JSON.stringify({ limit: /Max open files\\s+(\\d+)/.exec(limits)[1], ok: r.ok, size: r.ok ? r.value.snapshot.size : 0, sample, error: r.ok ? null : r.error.message }));`,
       ].join('\n');
       const { stdout } = await promisify(execFile)('bash', ['-c', 'ulimit -n 256; exec "$0" --input-type=module -e "$1"', process.execPath, script], {
         timeout: 280_000,
@@ -169,7 +169,7 @@ describe('abort', () => {
     const taken = await taking;
     expect(taken.ok).toBe(false);
     if (!taken.ok) {
-      expect(taken.aborted).toBe(true);
+      expect(taken.error.reason).toBe('cancelled');
       expect(taken.error.message).toBe('dotenv snapshot aborted');
     }
     expect(readFdTargets().filter((target) => target === big)).toEqual([]); // its descriptor is closed
@@ -179,7 +179,7 @@ describe('abort', () => {
     await mkdir(path.join(root, 'sub'));
     await writeFile(path.join(root, 'sub/.env'), 'x');
     const taken = await takeDotenvSnapshot(root, { signal: AbortSignal.abort() });
-    expect(taken.ok ? 'ok' : taken.aborted).toBe(true);
+    expect(taken.ok ? 'ok' : taken.error.reason).toBe('cancelled');
   });
 });
 

@@ -1,4 +1,5 @@
 /** Typed codex settings: the executor's env parsing (its TypeScript model), validation, options → executor env. */
+import { stderrLinesOf } from '../../src/cli/error_lines.js';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -67,7 +68,7 @@ describe('validateSettingsOptions', () => {
     expect(error?.reason).toBe('invalid_option');
     expect(error?.exitCode).toBe(2);
     expect(error?.message).toBe(message);
-    expect(error?.stderrLines).toEqual([message]);
+    expect((error ? stderrLinesOf(error) : [])).toEqual([message]);
   });
 });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codexFailureError, cutUtf8, emptyOutputError, previewLines, readTailLines } from '../../src/infrastructure/adapter/codex/failure_report.js';
+import { stderrLinesOf } from '../../src/cli/error_lines.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -44,12 +45,12 @@ describe('codexFailureError (contract §12.1)', () => {
       lastMessage: 'RESULT: completed\nSUMMARY: did it\nCHANGED_FILES: a.ts, b.ts\nCHECKS: deno test',
       errorLogPath: path.join(dir, 'e'),
     });
-    expect(error.stderrLines).toEqual(['codex command failed (exit=5): RESULT: completed SUMMARY: did it CHANGED_FILES: a.ts, b.ts CHECKS: deno test']);
+    expect(stderrLinesOf(error)).toEqual(['codex command failed (exit=5): RESULT: completed SUMMARY: did it CHANGED_FILES: a.ts, b.ts CHECKS: deno test']);
   });
 
   it('with neither: the bare line only', async () => {
     const error = await codexFailureError({ exitCode: 127, streamLogPath: path.join(dir, 'none'), lastMessage: '', errorLogPath: path.join(dir, 'e') });
-    expect(error.stderrLines).toEqual(['codex command failed (exit=127)']);
+    expect(stderrLinesOf(error)).toEqual(['codex command failed (exit=127)']);
   });
 });
 
@@ -59,13 +60,13 @@ describe('emptyOutputError', () => {
     await writeFile(log, Array.from({ length: 50 }, (_, i) => `l${i}`).join('\n'));
     const error = await emptyOutputError(log);
     expect(error.exitCode).toBe(3);
-    expect(error.stderrLines[0]).toBe('codex returned empty output');
-    expect(error.stderrLines[1]).toBe('last stream lines:');
-    expect(error.stderrLines.slice(2)).toEqual(Array.from({ length: 40 }, (_, i) => `l${i + 10}`));
+    expect(stderrLinesOf(error)[0]).toBe('codex returned empty output');
+    expect(stderrLinesOf(error)[1]).toBe('last stream lines:');
+    expect(stderrLinesOf(error).slice(2)).toEqual(Array.from({ length: 40 }, (_, i) => `l${i + 10}`));
   });
 
   it('prints only the message when the stream log is empty', async () => {
-    expect((await emptyOutputError(path.join(dir, 'none'))).stderrLines).toEqual(['codex returned empty output']);
+    expect(stderrLinesOf(await emptyOutputError(path.join(dir, 'none')))).toEqual(['codex returned empty output']);
   });
 });
 

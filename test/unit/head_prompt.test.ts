@@ -7,20 +7,17 @@ import { createHash } from 'node:crypto';
 
 import { describe, expect, it } from 'vitest';
 
-import { CodexChildError } from '../../src/domain/errors.js';
 import type { CompatMode } from '../../src/infrastructure/adapter/codex/compat_mode.js';
 import { checkMode, validatePayload } from '../../src/infrastructure/adapter/codex/payload_validator.js';
 import { buildPrompt } from '../../src/infrastructure/adapter/codex/prompt_builder.js';
 import { HEAD_TEMPLATES, V661_TEMPLATES } from '../../src/infrastructure/adapter/codex/prompt_templates.js';
 import type { EnvRecord } from '../../src/infrastructure/adapter/codex/python/py_format.js';
+import { valueOf } from '../support/result.js';
 import { G1_PAYLOAD, G2_PAYLOAD, G3_PAYLOAD } from '../support/head_goldens.js';
 
 function prompt(json: string, compat: CompatMode | undefined, env: EnvRecord = {}): string {
-  const payload = validatePayload(Buffer.from(json, 'utf8'));
-  if (payload instanceof CodexChildError) throw new Error(payload.message);
-  const mode = checkMode(payload);
-  if (mode instanceof CodexChildError) throw new Error(mode.message);
-  return buildPrompt(payload, mode, env, compat);
+  const payload = valueOf(validatePayload(Buffer.from(json, 'utf8')));
+  return buildPrompt(payload, valueOf(checkMode(payload)), env, compat);
 }
 
 function digest(text: string): { bytes: number; sha256: string } {

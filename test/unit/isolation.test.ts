@@ -8,6 +8,7 @@ import { CodexChildError } from '../../src/domain/errors.js';
 import { linkShared } from '../../src/infrastructure/adapter/codex/isolation/credentials.js';
 import { prepareIsolatedRun, type IsolatedRun } from '../../src/infrastructure/adapter/codex/isolation/isolated_run.js';
 import { acquireLock, refreshDue } from '../../src/infrastructure/adapter/codex/isolation/refresh_lock.js';
+import { errorOf, valueOf } from '../support/result.js';
 
 let root: string;
 let parentHome: string;
@@ -34,8 +35,7 @@ afterEach(async () => {
 
 async function prepare(env: Record<string, string | undefined>): Promise<IsolatedRun> {
   const prepared = await prepareIsolatedRun(runDir, { env: { CODEX_HOME: parentHome, ...env } });
-  if (prepared instanceof CodexChildError) throw new Error(prepared.message);
-  return prepared;
+  return valueOf(prepared);
 }
 
 describe('prepareIsolatedRun: directories', () => {
@@ -52,10 +52,10 @@ describe('prepareIsolatedRun: directories', () => {
   it('fails clearly on an unwritable run dir, before anything else', async () => {
     await writeFile(path.join(root, 'ro'), 'a file, not a directory');
     const prepared = await prepareIsolatedRun(path.join(root, 'ro', 'run'), { env: { CODEX_API_KEY: 'k' } });
-    expect(prepared).toBeInstanceOf(CodexChildError);
-    const error = prepared as CodexChildError;
-    expect(error.reason).toBe('run_dir_failed');
-    expect(error.message).toMatch(/^cannot prepare run dir .*\/ro\/run: .*ENOTDIR/);
+    const error = errorOf(prepared);
+    expect(error).toBeInstanceOf(CodexChildError);
+    expect(error?.reason).toBe('run_dir_failed');
+    expect(error?.message).toMatch(/^cannot prepare run dir .*\/ro\/run: .*ENOTDIR/);
   });
 });
 
@@ -89,16 +89,16 @@ describe('prepareIsolatedRun: credentials', () => {
     await mkdir(path.join(home, '.codex'), { recursive: true });
     await writeFile(path.join(home, '.codex/auth.json'), '{}');
     const prepared = await prepareIsolatedRun(runDir, { env: { HOME: home } });
-    expect(prepared).not.toBeInstanceOf(CodexChildError);
+    expect(errorOf(prepared)).toBeNull();
     expect((await lstat(path.join(runDir, '.codex_home/auth.json'))).isSymbolicLink()).toBe(true);
   });
 
   it('fails with no credentials at all, telling the user what to do', async () => {
     const prepared = await prepareIsolatedRun(runDir, { env: { CODEX_HOME: parentHome } });
-    const error = prepared as CodexChildError;
-    expect(error.reason).toBe('auth_missing');
-    expect(error.message).toContain('codex auth not found. Run `codex login`.');
-    expect(error.message).toContain('CODEX_API_KEY');
+    const error = errorOf(prepared);
+    expect(error?.reason).toBe('auth_missing');
+    expect(error?.message).toContain('codex auth not found. Run `codex login`.');
+    expect(error?.message).toContain('CODEX_API_KEY');
   });
 
   it('keeps a pre-existing regular auth.json byte-identical, uses it and says so', async () => {
@@ -127,9 +127,9 @@ describe('prepareIsolatedRun: credentials', () => {
   it('refuses a non-link, non-file auth.json in the run home without touching it', async () => {
     await writeFile(path.join(parentHome, 'auth.json'), '{}');
     await mkdir(path.join(runDir, '.codex_home/auth.json'), { recursive: true });
-    const error = (await prepareIsolatedRun(runDir, { env: { CODEX_HOME: parentHome } })) as CodexChildError;
-    expect(error.reason).toBe('auth_link_failed');
-    expect(error.message).toMatch(/neither a file nor a symlink/);
+    const error = errorOf(await prepareIsolatedRun(runDir, { env: { CODEX_HOME: parentHome } }));
+    expect(error?.reason).toBe('auth_link_failed');
+    expect(error?.message).toMatch(/neither a file nor a symlink/);
     expect((await stat(path.join(runDir, '.codex_home/auth.json'))).isDirectory()).toBe(true);
   });
 
@@ -140,7 +140,7 @@ describe('prepareIsolatedRun: credentials', () => {
     await mkdir(dir);
     execFileSync('chattr', ['+i', dir]);
     try {
-      const error = await linkShared(path.join(dir, 'auth.json'), target, 'auth.json');
+      const error = errorOf(await linkShared(path.join(dir, 'auth.json'), target, 'auth.json'));
       expect(error?.reason).toBe('auth_link_failed');
       expect(error?.message).toMatch(/^cannot symlink .*immutable\/auth\.json -> .*auth\.json: EPERM/);
       expect(error?.message).toContain('never copied');
@@ -192,8 +192,7 @@ describe('refresh coordination', () => {
   it('serialises: the second run waits until the first run rewrote auth.json, then does not refresh', async () => {
     await writeFile(path.join(parentHome, 'auth.json'), chatgptAuth(Date.now() / 1000 - 10));
     const first = await prepare({});
-    const second = await prepareIsolatedRun(path.join(root, 'run2'), { env: { CODEX_HOME: parentHome } });
-    if (second instanceof CodexChildError) throw second;
+    const second = valueOf(await prepareIsolatedRun(path.join(root, 'run2'), { env: { CODEX_HOME: parentHome } }));
     const a = await first.coordinateRefresh();
     expect(a.refresher).toBe(true);
     const pending = second.coordinateRefresh();

@@ -1,6 +1,6 @@
 /** Mapping of adapter outcomes to the run facts both tools report. */
 import { describe, expect, it } from 'vitest';
-import { childError } from '../../src/domain/errors.js';
+import { childError, type CodexChildErrorInit, type CodexChildErrorReason } from '../../src/domain/errors.js';
 import type { CodexRunFacts, CodexRunOutcome } from '../../src/infrastructure/adapter/codex/codex_adapter.js';
 import { childEnv, describeOutcome, failureSummary, type ChildRunReport } from '../../src/mcp/child_run.js';
 import type { ServerConfig } from '../../src/mcp/config.js';
@@ -14,9 +14,10 @@ const facts: CodexRunFacts = {
   durationMs: 5,
   logs: null,
 };
-const fail = (reason: Parameters<typeof childError>[0]['reason'], extra: Partial<CodexRunFacts> | null = {}, details: Record<string, unknown> = {}): CodexRunOutcome => ({
+const fail = (reason: CodexChildErrorReason, extra: Partial<CodexRunFacts> | null = {}, details: Record<string, unknown> = {}): CodexRunOutcome => ({
   ok: false,
-  error: childError({ reason, exitCode: 9, message: `${reason} happened`, details }),
+  // Any reason with any details: a loose init on purpose, to drive every branch of describeOutcome.
+  error: childError({ reason, exitCode: 9, message: `${reason} happened`, details } as CodexChildErrorInit),
   facts: extra === null ? null : { ...facts, ...extra },
 });
 

@@ -29,7 +29,7 @@ describe('loadServerConfig', () => {
     const outcome = await loadServerConfig(base, path.join(repo, 'a/b'));
     expect(outcome).toMatchObject({
       ok: true,
-      config: {
+      value: {
         repoRoot: repo,
         runsRoot: path.join(repo, 'sketch/agent_loop/runs'),
         childRoot: repo,
@@ -63,7 +63,7 @@ describe('loadServerConfig', () => {
     );
     expect(outcome).toMatchObject({
       ok: true,
-      config: { repoRoot: repo, runsRoot: path.join(root, 'runs'), childRoot: path.join(repo, 'a'), maxConcurrency: 2, sandbox: 'danger-full-access', python: '/opt/py/bin/python', artistWorkdir: 'repo', allowSlashTmp: true, killGraceMs: 500 },
+      value: { repoRoot: repo, runsRoot: path.join(root, 'runs'), childRoot: path.join(repo, 'a'), maxConcurrency: 2, sandbox: 'danger-full-access', python: '/opt/py/bin/python', artistWorkdir: 'repo', allowSlashTmp: true, killGraceMs: 500 },
     });
   });
 
@@ -71,11 +71,11 @@ describe('loadServerConfig', () => {
     for (const value of ['0', '-2', 'four', '2.5']) {
       expect(await loadServerConfig({ ...base, ART_LOOP_MAX_CONCURRENCY: value }, repo)).toEqual({
         ok: false,
-        message: `ART_LOOP_MAX_CONCURRENCY must be a positive integer, got ${JSON.stringify(value)}`,
+        error: `ART_LOOP_MAX_CONCURRENCY must be a positive integer, got ${JSON.stringify(value)}`,
       });
     }
-    expect(await loadServerConfig({ ...base, CODEX_CHILD_SANDBOX: 'yolo' }, repo)).toMatchObject({ ok: false, message: expect.stringMatching(/^CODEX_CHILD_SANDBOX must be one of/) });
+    expect(await loadServerConfig({ ...base, CODEX_CHILD_SANDBOX: 'yolo' }, repo)).toMatchObject({ ok: false, error: expect.stringMatching(/^CODEX_CHILD_SANDBOX must be one of/) });
     expect(await loadServerConfig({ ...base, ART_LOOP_WORKDIR: 'x' }, repo)).toMatchObject({ ok: false });
-    expect(await loadServerConfig({ ...base, CODEX_CHILD_ROOT: 'missing' }, repo)).toMatchObject({ ok: false, message: expect.stringMatching(/^CODEX_CHILD_ROOT not found/) });
+    expect(await loadServerConfig({ ...base, CODEX_CHILD_ROOT: 'missing' }, repo)).toMatchObject({ ok: false, error: expect.stringMatching(/^CODEX_CHILD_ROOT not found/) });
   });
 });

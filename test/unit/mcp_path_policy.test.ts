@@ -76,89 +76,89 @@ describe('resolveReal', () => {
 
 describe('checkVariantDir', () => {
   it('accepts a relative and an absolute variant dir, and one reached through an inside link', async () => {
-    expect(await checkVariantDir('sketch/agent_loop/runs/run_a/iter_01/v01', runs, ctx())).toEqual({ ok: true, resolved: vd });
-    expect(await checkVariantDir(vd, runs, ctx())).toEqual({ ok: true, resolved: vd });
-    expect(await checkVariantDir('sketch/agent_loop/runs/alias/iter_01/v01/', runs, ctx())).toEqual({ ok: true, resolved: vd });
+    expect(await checkVariantDir('sketch/agent_loop/runs/run_a/iter_01/v01', runs, ctx())).toEqual({ ok: true, value: vd });
+    expect(await checkVariantDir(vd, runs, ctx())).toEqual({ ok: true, value: vd });
+    expect(await checkVariantDir('sketch/agent_loop/runs/alias/iter_01/v01/', runs, ctx())).toEqual({ ok: true, value: vd });
   });
 
   it('refuses `..` traversal out of the runs root', async () => {
     const result = await checkVariantDir('sketch/agent_loop/runs/run_a/iter_01/v01/../../../../../../../outside/run_x/iter_01/v01', runs, ctx());
-    expect(result).toEqual({ ok: false, message: `${under()}${path.join(outside, 'run_x/iter_01/v01')}` });
+    expect(result).toEqual({ ok: false, error: `${under()}${path.join(outside, 'run_x/iter_01/v01')}` });
   });
 
   it('refuses an absolute path outside', async () => {
-    expect(await checkVariantDir('/etc', runs, ctx())).toEqual({ ok: false, message: `${under()}/etc` });
+    expect(await checkVariantDir('/etc', runs, ctx())).toEqual({ ok: false, error: `${under()}/etc` });
     expect(await checkVariantDir(path.join(outside, 'run_x/iter_01/v01'), runs, ctx())).toMatchObject({ ok: false });
   });
 
   it('refuses symlink escapes (a link dir in the middle, or the variant dir itself a link)', async () => {
     expect(await checkVariantDir('sketch/agent_loop/runs/escape/iter_01/v01', runs, ctx())).toEqual({
       ok: false,
-      message: `${under()}${path.join(outside, 'run_x/iter_01/v01')}`,
+      error: `${under()}${path.join(outside, 'run_x/iter_01/v01')}`,
     });
-    expect(await checkVariantDir(path.join(runs, 'run_a/iter_01/v09'), runs, ctx())).toMatchObject({ ok: false, message: expect.stringContaining('path must be under') });
+    expect(await checkVariantDir(path.join(runs, 'run_a/iter_01/v09'), runs, ctx())).toMatchObject({ ok: false, error: expect.stringContaining('path must be under') });
   });
 
   it('refuses the runs root itself with the "path must be under" message', async () => {
-    expect(await checkVariantDir('sketch/agent_loop/runs', runs, ctx())).toEqual({ ok: false, message: `${under()}${runs}` });
-    expect(await checkVariantDir(`${runs}/.`, runs, ctx())).toEqual({ ok: false, message: `${under()}${runs}` });
+    expect(await checkVariantDir('sketch/agent_loop/runs', runs, ctx())).toEqual({ ok: false, error: `${under()}${runs}` });
+    expect(await checkVariantDir(`${runs}/.`, runs, ctx())).toEqual({ ok: false, error: `${under()}${runs}` });
   });
 
   it('refuses run and iteration directories with the shape message', async () => {
     const shape = (dir: string) => `variant_dir must be <run_id>/iter_XX/vYY under ${runs}: ${dir}`;
-    expect(await checkVariantDir(path.join(runs, 'run_a'), runs, ctx())).toEqual({ ok: false, message: shape(path.join(runs, 'run_a')) });
-    expect(await checkVariantDir(path.join(runs, 'run_a/iter_01'), runs, ctx())).toEqual({ ok: false, message: shape(path.join(runs, 'run_a/iter_01')) });
-    expect(await checkVariantDir(path.join(runs, 'run_a/iter_01/vfile'), runs, ctx())).toEqual({ ok: false, message: shape(path.join(runs, 'run_a/iter_01/vfile')) });
+    expect(await checkVariantDir(path.join(runs, 'run_a'), runs, ctx())).toEqual({ ok: false, error: shape(path.join(runs, 'run_a')) });
+    expect(await checkVariantDir(path.join(runs, 'run_a/iter_01'), runs, ctx())).toEqual({ ok: false, error: shape(path.join(runs, 'run_a/iter_01')) });
+    expect(await checkVariantDir(path.join(runs, 'run_a/iter_01/vfile'), runs, ctx())).toEqual({ ok: false, error: shape(path.join(runs, 'run_a/iter_01/vfile')) });
   });
 
   it('refuses a non-directory and a missing directory', async () => {
     const file = path.join(runs, 'run_a/iter_01/notadir');
-    expect(await checkVariantDir(file, runs, ctx())).toEqual({ ok: false, message: `variant_dir not found: ${file}` });
+    expect(await checkVariantDir(file, runs, ctx())).toEqual({ ok: false, error: `variant_dir not found: ${file}` });
     const missing = path.join(runs, 'run_a/iter_01/v77');
-    expect(await checkVariantDir(missing, runs, ctx())).toEqual({ ok: false, message: `variant_dir not found: ${missing}` });
+    expect(await checkVariantDir(missing, runs, ctx())).toEqual({ ok: false, error: `variant_dir not found: ${missing}` });
   });
 
   it('refuses NUL bytes before touching the file system', async () => {
-    expect(await checkVariantDir(`${vd}\0/x`, runs, ctx())).toEqual({ ok: false, message: 'variant_dir must not contain NUL bytes' });
+    expect(await checkVariantDir(`${vd}\0/x`, runs, ctx())).toEqual({ ok: false, error: 'variant_dir must not contain NUL bytes' });
   });
 
   it('refuses symlink loops with a one-line message', async () => {
     const result = await checkVariantDir(path.join(runs, 'loop_a/iter_01/v01'), runs, ctx());
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(/^variant_dir cannot be resolved: too many levels/);
+    if (!result.ok) expect(result.error).toMatch(/^variant_dir cannot be resolved: too many levels/);
   });
 
   it('expands ~ with the given home', async () => {
     const result = await checkVariantDir('~/x', runs, ctx());
-    expect(result).toEqual({ ok: false, message: `${under()}${path.join(root, 'home/x')}` });
+    expect(result).toEqual({ ok: false, error: `${under()}${path.join(root, 'home/x')}` });
   });
 });
 
 describe('checkTailPath', () => {
   it('accepts files at any depth inside, existing or not', async () => {
-    expect(await checkTailPath(path.join(vd, 'log.txt'), runs, ctx())).toEqual({ ok: true, resolved: path.join(vd, 'log.txt') });
-    expect(await checkTailPath('sketch/agent_loop/runs/run_a/nothing.txt', runs, ctx())).toEqual({ ok: true, resolved: path.join(runs, 'run_a/nothing.txt') });
+    expect(await checkTailPath(path.join(vd, 'log.txt'), runs, ctx())).toEqual({ ok: true, value: path.join(vd, 'log.txt') });
+    expect(await checkTailPath('sketch/agent_loop/runs/run_a/nothing.txt', runs, ctx())).toEqual({ ok: true, value: path.join(runs, 'run_a/nothing.txt') });
   });
 
   it('refuses traversal, outside paths, the root, symlinked files pointing outside and NUL', async () => {
     expect(await checkTailPath('sketch/agent_loop/runs/../../../../outside/secret.txt', runs, ctx())).toMatchObject({ ok: false });
-    expect(await checkTailPath('/etc/passwd', runs, ctx())).toEqual({ ok: false, message: `${under()}/etc/passwd` });
-    expect(await checkTailPath(runs, runs, ctx())).toEqual({ ok: false, message: `${under()}${runs}` });
-    expect(await checkTailPath(path.join(vd, 'secret_link.txt'), runs, ctx())).toEqual({ ok: false, message: `${under()}${path.join(outside, 'secret.txt')}` });
-    expect(await checkTailPath('a\0b', runs, ctx())).toEqual({ ok: false, message: 'path must not contain NUL bytes' });
+    expect(await checkTailPath('/etc/passwd', runs, ctx())).toEqual({ ok: false, error: `${under()}/etc/passwd` });
+    expect(await checkTailPath(runs, runs, ctx())).toEqual({ ok: false, error: `${under()}${runs}` });
+    expect(await checkTailPath(path.join(vd, 'secret_link.txt'), runs, ctx())).toEqual({ ok: false, error: `${under()}${path.join(outside, 'secret.txt')}` });
+    expect(await checkTailPath('a\0b', runs, ctx())).toEqual({ ok: false, error: 'path must not contain NUL bytes' });
   });
 });
 
 describe('checkWorkspaceDir', () => {
   it('accepts the child root itself and directories inside it', async () => {
-    expect(await checkWorkspaceDir('.', repo, ctx())).toEqual({ ok: true, resolved: repo });
-    expect(await checkWorkspaceDir('sketch', repo, ctx())).toEqual({ ok: true, resolved: path.join(repo, 'sketch') });
+    expect(await checkWorkspaceDir('.', repo, ctx())).toEqual({ ok: true, value: repo });
+    expect(await checkWorkspaceDir('sketch', repo, ctx())).toEqual({ ok: true, value: path.join(repo, 'sketch') });
   });
 
   it('refuses outside paths, escapes and missing directories', async () => {
-    expect(await checkWorkspaceDir('..', repo, ctx())).toEqual({ ok: false, message: `workspace_dir must be under ${repo}: ${root}` });
+    expect(await checkWorkspaceDir('..', repo, ctx())).toEqual({ ok: false, error: `workspace_dir must be under ${repo}: ${root}` });
     expect(await checkWorkspaceDir('sketch/agent_loop/runs/escape', repo, ctx())).toMatchObject({ ok: false });
-    expect(await checkWorkspaceDir('nope', repo, ctx())).toEqual({ ok: false, message: `workspace_dir not found: ${path.join(repo, 'nope')}` });
+    expect(await checkWorkspaceDir('nope', repo, ctx())).toEqual({ ok: false, error: `workspace_dir not found: ${path.join(repo, 'nope')}` });
   });
 });
 

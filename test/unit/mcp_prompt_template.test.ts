@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../support/result.js';
 import {
   ARTIST_PLACEHOLDERS,
   artistPromptValues,
@@ -60,9 +61,9 @@ describe('artistPromptValues', () => {
 describe('the shipped template', () => {
   it('invokes the skill on its first line and names the variant dir, inputs and outputs', async () => {
     const loaded = await loadArtistTemplate(shipped);
-    expect(typeof loaded).not.toBe('string');
-    if (typeof loaded === 'string') return;
-    const prompt = renderTemplate(loaded.text, values);
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    const prompt = renderTemplate(loaded.value.text, values);
     expect(prompt.split('\n')[0]).toBe('$grafix-art-loop-artist');
     expect(prompt).toContain('- variant_dir: sketch/agent_loop/runs/run_1/iter_01/v03');
     for (const name of ['artist_context.json', 'creative_brief.json', 'sketch.py', 'out.png', 'artifact.json', 'stdout.txt', 'stderr.txt']) {
@@ -78,10 +79,10 @@ describe('the shipped template', () => {
     try {
       const own = path.join(dir, 'own.md');
       writeFileSync(own, 'Do {{variant_dir}} with {{python}}');
-      expect(await loadArtistTemplate(own)).toEqual({ path: own, text: readFileSync(own, 'utf8') });
+      expect(await loadArtistTemplate(own)).toEqual({ ok: true, value: { path: own, text: readFileSync(own, 'utf8') } });
       writeFileSync(own, 'Do {{variant}}');
-      expect(await loadArtistTemplate(own)).toMatch(/^prompt template .* uses unknown placeholder\(s\) \{\{variant\}\}; known: /);
-      expect(await loadArtistTemplate(path.join(dir, 'missing.md'))).toBe(`cannot read prompt template ${path.join(dir, 'missing.md')}: ENOENT (ART_LOOP_PROMPT_TEMPLATE)`);
+      expect(errorOf(await loadArtistTemplate(own))).toMatch(/^prompt template .* uses unknown placeholder\(s\) \{\{variant\}\}; known: /);
+      expect(errorOf(await loadArtistTemplate(path.join(dir, 'missing.md')))).toBe(`cannot read prompt template ${path.join(dir, 'missing.md')}: ENOENT (ART_LOOP_PROMPT_TEMPLATE)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

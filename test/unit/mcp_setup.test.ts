@@ -171,7 +171,7 @@ describe('runSetup', () => {
 
   it('buildHostEntry takes the concurrency into the timeout and the env', async () => {
     const built = await buildHostEntry(dir, { CODEX_BIN: fakeCodex, ART_LOOP_MAX_CONCURRENCY: '2' }, dir);
-    expect(built).toMatchObject({ ok: true, entry: { toolTimeoutSec: 1860, env: { ART_LOOP_MAX_CONCURRENCY: '2' } } });
+    expect(built).toMatchObject({ ok: true, value: { toolTimeoutSec: 1860, env: { ART_LOOP_MAX_CONCURRENCY: '2' } } });
     expect(await buildHostEntry(dir, { CODEX_BIN: fakeCodex, ART_LOOP_MAX_CONCURRENCY: 'x' }, dir)).toMatchObject({ ok: false });
   });
 });

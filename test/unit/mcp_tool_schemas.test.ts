@@ -18,17 +18,17 @@ describe('checkRunArtistArgs', () => {
 
   it('refuses a missing, non-string or blank variant_dir', () => {
     for (const bad of [{}, { variant_dir: 3 }, { variant_dir: '  ' }, { variant_dir: null }, undefined, 'str']) {
-      expect(checkRunArtistArgs(bad)).toEqual({ ok: false, message: 'variant_dir is required' });
+      expect(checkRunArtistArgs(bad)).toEqual({ ok: false, error: 'variant_dir is required' });
     }
   });
 
   it('refuses booleans, floats, zero, negatives and strings as timeout_s', () => {
     for (const bad of [true, false, 1.5, 0, -3, '10', null, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(checkRunArtistArgs({ variant_dir: 'x', timeout_s: bad })).toEqual({ ok: false, message: 'timeout_s must be a positive integer' });
+      expect(checkRunArtistArgs({ variant_dir: 'x', timeout_s: bad })).toEqual({ ok: false, error: 'timeout_s must be a positive integer' });
     }
     expect(checkRunArtistArgs({ variant_dir: 'x', timeout_s: MAX_TIMEOUT_S + 1 })).toEqual({
       ok: false,
-      message: `timeout_s must be a positive integer (at most ${MAX_TIMEOUT_S})`,
+      error: `timeout_s must be a positive integer (at most ${MAX_TIMEOUT_S})`,
     });
   });
 });
@@ -36,9 +36,9 @@ describe('checkRunArtistArgs', () => {
 describe('checkReadTailArgs', () => {
   it('checks path and max_chars', () => {
     expect(checkReadTailArgs({ path: 'a' })).toEqual({ ok: true, value: { path: 'a', maxChars: 4000 } });
-    expect(checkReadTailArgs({})).toEqual({ ok: false, message: 'path is required' });
-    expect(checkReadTailArgs({ path: 'a', max_chars: 0 })).toEqual({ ok: false, message: 'max_chars must be a positive integer' });
-    expect(checkReadTailArgs({ path: 'a', max_chars: true })).toEqual({ ok: false, message: 'max_chars must be a positive integer' });
+    expect(checkReadTailArgs({})).toEqual({ ok: false, error: 'path is required' });
+    expect(checkReadTailArgs({ path: 'a', max_chars: 0 })).toEqual({ ok: false, error: 'max_chars must be a positive integer' });
+    expect(checkReadTailArgs({ path: 'a', max_chars: true })).toEqual({ ok: false, error: 'max_chars must be a positive integer' });
   });
 });
 
@@ -48,10 +48,10 @@ describe('checkRunTaskArgs', () => {
       ok: true,
       value: { workspaceDir: 'w', prompt: 'p', timeoutS: 10, sandbox: undefined, model: undefined },
     });
-    expect(checkRunTaskArgs({ prompt: 'p', timeout_s: 10 })).toEqual({ ok: false, message: 'workspace_dir is required' });
-    expect(checkRunTaskArgs({ workspace_dir: 'w', timeout_s: 10 })).toEqual({ ok: false, message: 'prompt is required' });
-    expect(checkRunTaskArgs({ workspace_dir: 'w', prompt: 'p' })).toEqual({ ok: false, message: 'timeout_s is required' });
-    expect(checkRunTaskArgs({ workspace_dir: 'w', prompt: 'p', timeout_s: 1, sandbox: 'yolo' })).toMatchObject({ ok: false, message: expect.stringMatching(/^sandbox must be one of/) });
+    expect(checkRunTaskArgs({ prompt: 'p', timeout_s: 10 })).toEqual({ ok: false, error: 'workspace_dir is required' });
+    expect(checkRunTaskArgs({ workspace_dir: 'w', timeout_s: 10 })).toEqual({ ok: false, error: 'prompt is required' });
+    expect(checkRunTaskArgs({ workspace_dir: 'w', prompt: 'p' })).toEqual({ ok: false, error: 'timeout_s is required' });
+    expect(checkRunTaskArgs({ workspace_dir: 'w', prompt: 'p', timeout_s: 1, sandbox: 'yolo' })).toMatchObject({ ok: false, error: expect.stringMatching(/^sandbox must be one of/) });
     expect(checkRunTaskArgs({ workspace_dir: 'w', prompt: 'p', timeout_s: 1, model: '' })).toMatchObject({ ok: false });
     expect(checkRunTaskArgs({ workspace_dir: 'w', prompt: 'p', timeout_s: 1, sandbox: 'read-only', model: 'gpt-5.5' })).toMatchObject({
       ok: true,

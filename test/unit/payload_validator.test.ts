@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { CodexChildError } from '../../src/domain/errors.js';
+import type { Result } from '../../src/domain/result.js';
+import { errorOf, valueOf } from '../support/result.js';
 import {
   checkMode,
   isEmptyStdin,
@@ -12,22 +14,20 @@ import {
 import { pyRepr } from '../../src/infrastructure/adapter/codex/python/py_render.js';
 
 /** Validates a string or bytes. */
-function validate(input: string | Uint8Array): TeammatePayload | CodexChildError {
+function validate(input: string | Uint8Array): Result<TeammatePayload> {
   return validatePayload(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
 }
 
 /** Expects a failure and returns it. */
 function failure(input: string | Uint8Array): CodexChildError {
   const result = validate(input);
-  if (!(result instanceof CodexChildError)) throw new Error('expected a CodexChildError');
-  return result;
+  if (result.ok) throw new Error('expected a CodexChildError');
+  return result.error;
 }
 
 /** Expects success and returns the payload. */
 function success(input: string | Uint8Array): TeammatePayload {
-  const result = validate(input);
-  if (result instanceof CodexChildError) throw new Error(`unexpected error: ${result.message}`);
-  return result;
+  return valueOf(validate(input));
 }
 
 describe('empty stdin by the V661 rule (§3.2)', () => {
@@ -176,7 +176,7 @@ describe('root and task type (§3.5, §12.2 rows 6–7)', () => {
 
 describe('checkMode (§6.0)', () => {
   it.each(['plan', 'execute'])('accepts %s', (mode) => {
-    expect(checkMode(success(JSON.stringify({ mode })))).toBe(mode);
+    expect(valueOf(checkMode(success(JSON.stringify({ mode }))))).toBe(mode);
   });
 
   it.each([
@@ -190,20 +190,18 @@ describe('checkMode (§6.0)', () => {
     ['{"mode":{"a":true}}', "unknown mode: {'a': True}"],
     ['{"mode":""}', 'unknown mode: '],
   ])('%s → %s (exit 2)', (input, message) => {
-    const error = checkMode(success(input));
+    const error = errorOf(checkMode(success(input)));
     expect(error).toBeInstanceOf(CodexChildError);
-    expect((error as CodexChildError).message).toBe(message);
-    expect((error as CodexChildError).reason).toBe('unknown_mode');
-    expect((error as CodexChildError).exitCode).toBe(2);
+    expect(error?.message).toBe(message);
+    expect(error?.reason).toBe('unknown_mode');
+    expect(error?.exitCode).toBe(2);
   });
 });
 
 describe('one-line messages', () => {
   it('escapes newlines echoed from the payload so every message stays one line', async () => {
     const { validatePayload, checkMode } = await import('../../src/infrastructure/adapter/codex/payload_validator.js');
-    const payload = validatePayload(Buffer.from('{"mode":"pl\\nan"}'));
-    if (!('task' in payload)) throw new Error('unexpected');
-    const error = checkMode(payload);
-    expect(typeof error === 'object' && error.message).toBe('unknown mode: pl\\nan');
+    const error = errorOf(checkMode(valueOf(validatePayload(Buffer.from('{"mode":"pl\\nan"}')))));
+    expect(error?.message).toBe('unknown mode: pl\\nan');
   });
 });

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { phaseFallbackResult } from '../../src/infrastructure/adapter/codex/phase_fallback.js';
 import { normalizeChangedFilesText, normalizeJudgment } from '../../src/infrastructure/adapter/codex/result_parser.js';
 
-const ok = (text: string) => ({ ok: true, text });
-const NOT_FOUND = { ok: false, line: 'result block not found' };
-const BAD_PHASE = { ok: false, line: 'missing or invalid RESULT_PHASE' };
+const ok = (text: string) => ({ ok: true, value: text });
+const NOT_FOUND = { ok: false, error: 'result block not found' };
+const BAD_PHASE = { ok: false, error: 'missing or invalid RESULT_PHASE' };
 const block = (changed = 'a.ts', extra = '') => `RESULT: completed\nSUMMARY: s\nCHANGED_FILES: ${changed}\nCHECKS: c${extra}`;
 
 describe('golden examples (§9)', () => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { CodexChildError } from '../../src/domain/errors.js';
+import { valueOf } from '../support/result.js';
 import { checkMode, type TeammatePayload, validatePayload } from '../../src/infrastructure/adapter/codex/payload_validator.js';
 import {
   buildPrompt,
@@ -21,17 +21,13 @@ import { cpLength } from '../../src/infrastructure/adapter/codex/python/py_text.
 
 /** A validated payload from JSON text. */
 function payload(json: string): TeammatePayload {
-  const result = validatePayload(Buffer.from(json, 'utf8'));
-  if (result instanceof CodexChildError) throw new Error(result.message);
-  return result;
+  return valueOf(validatePayload(Buffer.from(json, 'utf8')));
 }
 
 /** The prompt for a JSON payload whose mode is valid. */
 function prompt(json: string, env: EnvRecord = {}): string {
   const p = payload(json);
-  const mode = checkMode(p);
-  if (mode instanceof CodexChildError) throw new Error(mode.message);
-  return buildPrompt(p, mode, env);
+  return buildPrompt(p, valueOf(checkMode(p)), env);
 }
 
 /** SHA-256 hex and byte length of the UTF-8 prompt. */
@@ -479,8 +475,7 @@ describe('NUL bytes (bash $(…) parity)', () => {
   it('drops U+0000 from the prompt, as V661 did when it captured the prompt with $(…)', async () => {
     const { validatePayload } = await import('../../src/infrastructure/adapter/codex/payload_validator.js');
     const { buildPrompt } = await import('../../src/infrastructure/adapter/codex/prompt_builder.js');
-    const payload = validatePayload(Buffer.from('{"mode":"plan","task":{"title":"a\\u0000b"}}'));
-    if (!('task' in payload)) throw new Error('unexpected');
+    const payload = valueOf(validatePayload(Buffer.from('{"mode":"plan","task":{"title":"a\\u0000b"}}')));
     const prompt = buildPrompt(payload, 'plan', {});
     expect(prompt).toContain('title: ab\n');
     expect(prompt).not.toContain('\0');

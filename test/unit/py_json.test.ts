@@ -12,7 +12,7 @@ import { hasPython } from '../support/python.js';
 /** Parses and returns the value, failing the test on a parse error. */
 function ok(text: string): PyValue {
   const result = parsePyJson(text);
-  if (!result.ok) throw new Error(`unexpected parse error: ${result.message}`);
+  if (!result.ok) throw new Error(`unexpected parse error: ${result.error}`);
   return result.value;
 }
 
@@ -20,7 +20,7 @@ function ok(text: string): PyValue {
 function err(text: string): string {
   const result = parsePyJson(text);
   if (result.ok) throw new Error(`expected a parse error for ${JSON.stringify(text)}`);
-  return result.message;
+  return result.error;
 }
 
 describe('parsePyJson: error texts of Python json.loads (§3.4)', () => {
@@ -230,7 +230,7 @@ describe('parsePyJson: properties', () => {
     expect(kept.length).toBeGreaterThan(2500);
     const actual = kept.map((i) => {
       const result = parsePyJson(texts[i] as string);
-      return result.ok ? { ok: true, repr: pyRepr(result.value) } : { ok: false, msg: result.message };
+      return result.ok ? { ok: true, repr: pyRepr(result.value) } : { ok: false, msg: result.error };
     });
     expect(actual).toEqual(kept.map((i) => expected[i]));
   });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodexChildError } from '../../src/domain/errors.js';
+import { errorOf } from '../support/result.js';
 import { prepareRunDirs } from '../../src/infrastructure/adapter/codex/isolation/run_dirs.js';
 import { pinDir } from '../../src/infrastructure/fs/pinned_dir.js';
 import { copyFileNoFollow, createEmptyFile, ensureOwnDir, makeDirWalk, readFileNoFollow, UnsafePathError } from '../../src/infrastructure/fs/safe_fs.js';
@@ -75,10 +76,10 @@ describe('ensureOwnDir / prepareRunDirs', () => {
       mkdirSync(target);
       symlinkSync(target, path.join(run, name));
       const prepared = await prepareRunDirs(run);
-      expect(prepared).toBeInstanceOf(CodexChildError);
-      const error = prepared as CodexChildError;
-      expect(error.reason).toBe('run_dir_failed');
-      expect(error.message).toBe(`cannot prepare run dir ${path.join(run, name)}: refusing to follow a symlink the run did not create: ${path.join(run, name)}`);
+      const error = errorOf(prepared);
+      expect(error).toBeInstanceOf(CodexChildError);
+      expect(error?.reason).toBe('run_dir_failed');
+      expect(error?.message).toBe(`cannot prepare run dir ${path.join(run, name)}: refusing to follow a symlink the run did not create: ${path.join(run, name)}`);
       expect(readdirSync(target)).toEqual([]);
     }
   });
@@ -109,8 +110,8 @@ describe('makeDirWalk', () => {
 
   it('fails the run dir preparation with one line for CODEX_RUN_DIR under /proc', async () => {
     const prepared = await prepareRunDirs('/proc/self/x');
-    expect(prepared).toBeInstanceOf(CodexChildError);
-    expect((prepared as CodexChildError).message).toBe('cannot prepare run dir /proc/self/x: cannot create directory /proc/self/x: ENOENT');
+    expect(errorOf(prepared)).toBeInstanceOf(CodexChildError);
+    expect(errorOf(prepared)?.message).toBe('cannot prepare run dir /proc/self/x: cannot create directory /proc/self/x: ENOENT');
   });
 });
 

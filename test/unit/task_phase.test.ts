@@ -1,16 +1,14 @@
 /** agent-dock HEAD phases (agent-dock-head-contract.md §4.2, §4.3): naming and the payload phase. */
 import { describe, expect, it } from 'vitest';
 
-import { CodexChildError } from '../../src/domain/errors.js';
+import { valueOf } from '../support/result.js';
 import { validatePayload } from '../../src/infrastructure/adapter/codex/payload_validator.js';
 import { isDecisionPhase, jsString, normalizeTaskPhase, payloadPhase } from '../../src/infrastructure/adapter/codex/task_phase.js';
 import { parsePyJson } from '../../src/infrastructure/adapter/codex/python/py_json.js';
 
 function phaseOf(task: Record<string, unknown> | string): string | null {
   const json = typeof task === 'string' ? `{"mode":"execute","task":${task}}` : JSON.stringify({ mode: 'execute', task });
-  const payload = validatePayload(Buffer.from(json, 'utf8'));
-  if (payload instanceof CodexChildError) throw new Error(payload.message);
-  return payloadPhase(payload.task);
+  return payloadPhase(valueOf(validatePayload(Buffer.from(json, 'utf8'))).task);
 }
 
 const log = (...texts: unknown[]) => texts.map((text) => ({ source: 'system', text, timestamp: 1 }));
@@ -78,7 +76,7 @@ describe('payloadPhase (§4.2 examples, all observed in HEAD)', () => {
 describe('jsString', () => {
   const js = (json: string) => {
     const parsed = parsePyJson(json);
-    if (!parsed.ok) throw new Error(parsed.message);
+    if (!parsed.ok) throw new Error(parsed.error);
     return jsString(parsed.value);
   };
   it('matches JavaScript String() of the JSON.parse value', () => {

@@ -13,7 +13,9 @@
  */
 import { execFile } from 'node:child_process';
 
-export type Containment = 'pidns' | 'userns' | 'tracking';
+import type { Containment } from '../../domain/errors.js';
+
+export type { Containment };
 
 /** The env switch that forces the tracking fallback (`tracking`); anything else means automatic. */
 export const CONTAINMENT_SWITCH = 'CODEX_CHILD_CONTAINMENT';

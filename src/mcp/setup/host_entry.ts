@@ -10,6 +10,7 @@ import { resolveCodexBin } from '../../infrastructure/adapter/codex/codex_binary
 import { packageRoot } from '../../infrastructure/package_paths.js';
 import { parsePositiveInt } from '../config.js';
 import { DEFAULT_TIMEOUT_S } from '../tool_schemas.js';
+import { err, ok, type Result } from '../../domain/result.js';
 
 /** The calls one art-loop iteration makes at once (four variants): what the queue must absorb. */
 export const TYPICAL_PARALLEL_CALLS = 4;
@@ -49,7 +50,7 @@ export interface HostEntry {
 }
 
 /** Result of {@link buildHostEntry}. */
-export type HostEntryOutcome = { ok: true; entry: HostEntry } | { ok: false; message: string };
+export type HostEntryOutcome = Result<HostEntry, string>;
 
 /** Absolute path of this package's `bin/codex-child-mcp`. */
 export function serverBinPath(): string {
@@ -71,26 +72,23 @@ export function toolTimeoutSec(maxConcurrency: number, timeoutS: number = DEFAUL
  */
 export async function buildHostEntry(repoRootArg: string, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<HostEntryOutcome> {
   const repoRoot = path.resolve(cwd, repoRootArg);
-  if (!existsSync(repoRoot)) return { ok: false, message: `repository root not found: ${repoRoot}` };
+  if (!existsSync(repoRoot)) return err(`repository root not found: ${repoRoot}`);
   const wanted = env.CODEX_BIN !== undefined && env.CODEX_BIN !== '' ? env.CODEX_BIN : 'codex';
   const codexBin = await resolveCodexBin(wanted, env.PATH, cwd);
-  if (codexBin === null) return { ok: false, message: `codex not found (${wanted}): install @openai/codex or set CODEX_BIN to its absolute path` };
+  if (codexBin === null) return err(`codex not found (${wanted}): install @openai/codex or set CODEX_BIN to its absolute path`);
   let concurrency = 4;
   const entryEnv: Record<string, string> = { ART_LOOP_REPO_ROOT: repoRoot, CODEX_BIN: codexBin };
   if (env.ART_LOOP_MAX_CONCURRENCY !== undefined && env.ART_LOOP_MAX_CONCURRENCY !== '') {
     const parsed = parsePositiveInt(env.ART_LOOP_MAX_CONCURRENCY);
-    if (parsed === null) return { ok: false, message: `ART_LOOP_MAX_CONCURRENCY must be a positive integer, got ${JSON.stringify(env.ART_LOOP_MAX_CONCURRENCY)}` };
+    if (parsed === null) return err(`ART_LOOP_MAX_CONCURRENCY must be a positive integer, got ${JSON.stringify(env.ART_LOOP_MAX_CONCURRENCY)}`);
     concurrency = parsed;
     entryEnv.ART_LOOP_MAX_CONCURRENCY = String(parsed);
   }
-  return {
-    ok: true,
-    entry: {
-      command: process.execPath,
-      args: [serverBinPath()],
-      env: entryEnv,
-      toolTimeoutSec: toolTimeoutSec(concurrency),
-      startupTimeoutSec: STARTUP_TIMEOUT_S,
-    },
-  };
+  return ok({
+    command: process.execPath,
+    args: [serverBinPath()],
+    env: entryEnv,
+    toolTimeoutSec: toolTimeoutSec(concurrency),
+    startupTimeoutSec: STARTUP_TIMEOUT_S,
+  });
 }

@@ -2,10 +2,11 @@
 import path from 'node:path';
 import { renderClaudeEntry, setupClaude } from './claude_config.js';
 import { renderCodexEntry, setupCodex } from './codex_config.js';
+import { MCP_EXIT } from '../exit_codes.js';
 import { buildHostEntry } from './host_entry.js';
 
-/** Exit codes of the one-shot commands. */
-export const COMMAND_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes of the one-shot commands: the server's table. */
+const COMMAND_EXIT = MCP_EXIT;
 
 /** Output sinks (stdout, stderr), injectable for tests. */
 export interface CommandIo {
@@ -25,10 +26,10 @@ export interface SetupOptions {
 export async function runSetup(options: SetupOptions, io: CommandIo, env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): Promise<number> {
   const built = await buildHostEntry(options.repoRoot, env, cwd);
   if (!built.ok) {
-    io.err(`setup ${options.host}: ${built.message}`);
+    io.err(`setup ${options.host}: ${built.error}`);
     return COMMAND_EXIT.failed;
   }
-  const { entry } = built;
+  const entry = built.value;
   const repoRoot = entry.env.ART_LOOP_REPO_ROOT as string;
   try {
     if (options.print) {

@@ -7,7 +7,8 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { childError, CodexChildError } from '../../../domain/errors.js';
+import { childError, type CodexChildError } from '../../../domain/errors.js';
+import { err, ok, type Failure, type Result, type Success } from '../../../domain/result.js';
 import { describeTeardown, type Containment } from '../../process/containment.js';
 import { isHandledSignal, signalExitCode } from '../../process/signals.js';
 import { createEmptyFile, UnsafePathError, writeFileNoFollow } from '../../fs/safe_fs.js';
@@ -115,10 +116,11 @@ export interface CodexRunSuccess extends CodexRunFacts {
   codexWarnings: string[];
 }
 
-/** Outcome of a run: a success value or a typed error (never thrown). */
-export type CodexRunOutcome =
-  | { ok: true; value: CodexRunSuccess }
-  | { ok: false; error: CodexChildError; facts: CodexRunFacts | null };
+/**
+ * Outcome of a run: the one {@link Result} shape (never thrown); a failure also carries the facts
+ * gathered before it (null when codex never ran).
+ */
+export type CodexRunOutcome = Success<CodexRunSuccess> | (Failure & { readonly facts: CodexRunFacts | null });
 
 const failure = (error: CodexChildError, facts: CodexRunFacts | null = null): CodexRunOutcome => ({ ok: false, error, facts });
 
@@ -134,16 +136,16 @@ interface ResolvedSettings {
   settingsEnv: Record<string, string | undefined>;
 }
 
-async function resolveSettings(options: CodexRunOptions): Promise<ResolvedSettings | CodexChildError> {
+async function resolveSettings(options: CodexRunOptions): Promise<Result<ResolvedSettings>> {
   const invalidOption = validateSettingsOptions(options);
-  if (invalidOption) return invalidOption;
+  if (invalidOption) return err(invalidOption);
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const codexBin = envValue(env, 'CODEX_BIN', 'codex');
   const resolved = await resolveCodexBin(codexBin, env.PATH, cwd);
-  if (resolved === null) return codexNotFoundError(codexBin);
+  if (resolved === null) return err(codexNotFoundError(codexBin));
   const projectDir = envValue(env, 'TARGET_PROJECT_DIR', options.defaultProjectDir ?? cwd);
-  return { env, cwd, projectDir, projectPath: path.resolve(cwd, projectDir), codexBin, settingsEnv: executorSettingsEnv(options, env) };
+  return ok({ env, cwd, projectDir, projectPath: path.resolve(cwd, projectDir), codexBin, settingsEnv: executorSettingsEnv(options, env) });
 }
 
 /**
@@ -153,17 +155,20 @@ async function resolveSettings(options: CodexRunOptions): Promise<ResolvedSettin
  * @returns the outcome; `error.exitCode` is the CLI's exit code for a failure.
  */
 export async function runTeammatePayload(stdin: Uint8Array | string, options: CodexRunOptions = {}): Promise<CodexRunOutcome> {
-  const settings = await resolveSettings(options);
-  if (settings instanceof CodexChildError) return failure(settings);
+  const resolved = await resolveSettings(options);
+  if (!resolved.ok) return failure(resolved.error);
+  const settings = resolved.value;
   const bytes = typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : stdin;
-  const payload = validatePayload(bytes);
-  if (payload instanceof CodexChildError) return failure(payload);
+  const validated = validatePayload(bytes);
+  if (!validated.ok) return failure(validated.error);
+  const payload = validated.value;
   if (isDenyPayloadCheckEnabled(settings.env)) {
     const denied = checkDotenvReferences(payload);
-    if (denied) return failure(denied);
+    if (!denied.ok) return failure(denied.error);
   }
-  const mode = checkMode(payload);
-  if (mode instanceof CodexChildError) return failure(mode);
+  const checked = checkMode(payload);
+  if (!checked.ok) return failure(checked.error);
+  const mode = checked.value;
   const compat = decideCompat(settings.env, options);
   if (compat.warning !== null) options.log?.(compat.warning);
   return runWithSettings(buildPrompt(payload, mode, settings.env, compat.mode), settings, options, mode, compat);
@@ -177,9 +182,9 @@ const PLAIN_PROMPT: CompatDecision = { mode: 'v661', resultPhase: undefined, war
  * Used by the MCP server's generic tool and by orchestrators that build their own prompts.
  */
 export async function runCodexPrompt(prompt: string, options: CodexRunOptions = {}): Promise<CodexRunOutcome> {
-  const settings = await resolveSettings(options);
-  if (settings instanceof CodexChildError) return failure(settings);
-  return runWithSettings(prompt, settings, options, null, PLAIN_PROMPT);
+  const resolved = await resolveSettings(options);
+  if (!resolved.ok) return failure(resolved.error);
+  return runWithSettings(prompt, resolved.value, options, null, PLAIN_PROMPT);
 }
 
 async function isDirectory(dir: string): Promise<boolean> {
@@ -207,8 +212,7 @@ async function runWithSettings(
   if (!(await isDirectory(projectDir))) {
     return failure(
       childError({
-        reason: 'invalid_option',
-        exitCode: 1,
+        reason: 'project_dir_not_found',
         message: `target project dir not found: ${settings.projectDir}`,
         details: { projectDir },
       }),
@@ -220,9 +224,9 @@ async function runWithSettings(
   let isolation: IsolatedRun | null = null;
   if (options.runDir !== undefined) {
     const prepared = await prepareIsolatedRun(path.resolve(settings.cwd, options.runDir), { env: { ...settings.env, ...settings.settingsEnv } });
-    if (prepared instanceof CodexChildError) return failure(prepared);
-    isolation = prepared;
-    for (const notice of prepared.notices) options.log?.(notice);
+    if (!prepared.ok) return failure(prepared.error);
+    isolation = prepared.value;
+    for (const notice of isolation.notices) options.log?.(notice);
   }
 
   const ownLogDir = options.logDir === undefined;
@@ -234,7 +238,7 @@ async function runWithSettings(
     workDir = ownLogDir ? await mkdtemp(path.join(tempRoot, 'codex-child-')) : path.resolve(settings.cwd, options.logDir as string);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return failure(childError({ reason: 'run_dir_failed', exitCode: 1, message: `cannot create a temp dir in ${tempRoot}: ${code}`, details: { tempRoot } }));
+    return failure(childError({ reason: 'run_dir_failed', message: `cannot create a temp dir in ${tempRoot}: ${code}`, details: { tempRoot } }));
   }
   try {
     return await executeAndVerify(prompt, settings, options, mode, compat, workDir, projectDir, isolation);
@@ -265,7 +269,7 @@ async function executeAndVerify(
 async function snapshotOnClock(projectDir: string, settings: ResolvedSettings, clock: RunClock, announced: Set<string>, options: CodexRunOptions): Promise<SnapshotOutcome> {
   const fullHashMaxBytes = fullHashMaxBytesFrom(settings.env);
   const taken = await takeDotenvSnapshot(projectDir, { signal: clock.signal, fullHashMaxBytes });
-  const fresh = taken.ok ? taken.bounded.filter((rel) => !announced.has(rel)) : [];
+  const fresh = taken.ok ? taken.value.bounded.filter((rel) => !announced.has(rel)) : [];
   if (fresh.length > 0) {
     fresh.forEach((rel) => announced.add(rel));
     const shown = fresh.length > 5 ? `${fresh.slice(0, 5).join(', ')} and ${fresh.length - 5} more` : fresh.join(', ');
@@ -292,8 +296,8 @@ async function executeOnClock(
   let before: DotenvSnapshot | null = null;
   if (snapshotOn) {
     const taken = await snapshotOnClock(projectDir, settings, clock, announced, options);
-    if (!taken.ok) return failure(taken.aborted ? stoppedOutsideCodexError(clock, options.timeoutMs, 'before_codex') : taken.error);
-    before = taken.snapshot;
+    if (!taken.ok) return failure(taken.error.reason === 'cancelled' ? stoppedOutsideCodexError(clock, options.timeoutMs, 'before_codex') : taken.error);
+    before = taken.value.snapshot;
   }
 
   const paths: ExecutorPaths = { ...executorPathsIn(workDir), ...options.logFiles };
@@ -304,7 +308,7 @@ async function executeOnClock(
     for (const file of Object.values(paths)) await createEmptyFile(file);
   } catch (error) {
     if (!(error instanceof UnsafePathError)) throw error;
-    return failure(childError({ reason: 'run_dir_failed', exitCode: 1, message: `cannot prepare the run's log files: ${error.message}`, details: { path: error.path } }));
+    return failure(childError({ reason: 'run_dir_failed', message: `cannot prepare the run's log files: ${error.message}`, details: { path: error.path } }));
   }
   const follower = options.onEvent ? followEvents(paths.stdoutLog, options.onEvent) : null;
   const refresh = isolation ? await isolation.coordinateRefresh() : null;
@@ -339,10 +343,11 @@ async function executeOnClock(
   const lastMessage = run.stdout;
 
   if (run.spawnFailed) {
-    return failure(childError({ reason: 'codex_not_found', exitCode: 127, message: `codex executor could not start: ${run.spawnError ?? 'unknown error'}` }), facts);
+    const spawnError = run.spawnError ?? null;
+    return failure(childError({ reason: 'executor_not_started', message: `codex executor could not start: ${spawnError ?? 'unknown error'}`, details: { spawnError } }), facts);
   }
   if (run.timedOut) {
-    return failure(childError({ reason: 'timed_out', exitCode: 124, message: `codex timed out after ${options.timeoutMs} ms; ${describeTeardown(run.containment)}`, details: { executorExitCode: run.exitCode, containment: run.containment } }), facts);
+    return failure(childError({ reason: 'timed_out', message: `codex timed out after ${options.timeoutMs} ms; ${describeTeardown(run.containment)}`, details: { executorExitCode: run.exitCode, containment: run.containment } }), facts);
   }
   if (run.cancelled) return failure(cancelledError(run.abortReason, run.exitCode, run.containment), facts);
   if (run.exitCode !== 0) {
@@ -363,15 +368,15 @@ async function executeOnClock(
   let fromFallback = false;
   if (outputBytes.length === 0) {
     const rebuilt = await rebuildResult(events, paths.streamLog, compat);
-    if (!rebuilt.ok) return failure(await emptyOutputError(paths.streamLog, { threadId: events.threadId }, rebuilt.diagnostics), facts);
-    outputBytes = Buffer.from(rebuilt.text, 'utf8');
+    if (!rebuilt.ok) return failure(await emptyOutputError(paths.streamLog, { threadId: events.threadId }, rebuilt.error), facts);
+    outputBytes = Buffer.from(rebuilt.value, 'utf8');
     fromFallback = true;
   }
 
   if (before !== null) {
     const after = await snapshotOnClock(projectDir, settings, clock, announced, options);
-    if (!after.ok) return failure(after.aborted ? stoppedOutsideCodexError(clock, options.timeoutMs, 'after_codex') : after.error, facts);
-    const diff = diffDotenvSnapshots(before, after.snapshot);
+    if (!after.ok) return failure(after.error.reason === 'cancelled' ? stoppedOutsideCodexError(clock, options.timeoutMs, 'after_codex') : after.error, facts);
+    const diff = diffDotenvSnapshots(before, after.value.snapshot);
     if (!isEmptyDiff(diff)) return failure(dotenvModifiedError(diff), facts);
   }
 
@@ -379,10 +384,7 @@ async function executeOnClock(
   const result = parseResultBlock(output, compat.resultPhase !== undefined ? { resultPhase: compat.resultPhase } : {});
   const warnings =
     result.block && mode !== 'plan' ? await verifyChangedFiles(result.block.changedFiles, events.fileChanges, projectDir, startedAt) : [];
-  return {
-    ok: true,
-    value: { ...facts, output, outputBytes, fromFallback, result, warnings, codexWarnings: events.warnings },
-  };
+  return ok({ ...facts, output, outputBytes, fromFallback, result, warnings, codexWarnings: events.warnings });
 }
 
 /**
@@ -393,15 +395,15 @@ async function rebuildResult(
   events: CodexEventSummary,
   streamLog: string,
   compat: CompatDecision,
-): Promise<{ ok: true; text: string } | { ok: false; diagnostics: string[] }> {
+): Promise<Result<string, string[]>> {
   const sources = events.jsonEvents > 0 ? events.agentMessages : await readTailLines(streamLog, 100_000);
   if (compat.mode === 'v661') {
     const text = fallbackResultText(sources);
-    return text === null ? { ok: false, diagnostics: [] } : { ok: true, text };
+    return text === null ? err([]) : ok(text);
   }
   // HEAD reads a block within one message; the stream log is one text.
   const found = phaseFallbackResult(events.jsonEvents > 0 ? sources : [sources.join('\n')], compat.resultPhase);
-  return found.ok ? found : { ok: false, diagnostics: [found.line] };
+  return found.ok ? found : err([found.error]);
 }
 
 /** Follows the event log live; after `stop()` its `summary` covers the whole log. */
@@ -441,5 +443,5 @@ function cancelledError(reason: unknown, executorExitCode: number, containment: 
       details: { signal, executorExitCode, containment },
     });
   }
-  return childError({ reason: 'cancelled', exitCode: 130, message: `codex run cancelled; ${describeTeardown(containment)}`, details: { executorExitCode, containment } });
+  return childError({ reason: 'cancelled', message: `codex run cancelled; ${describeTeardown(containment)}`, details: { executorExitCode, containment } });
 }

@@ -41,5 +41,5 @@ export async function resolveCodexBin(bin: string, envPath: string | undefined, 
 
 /** The exit-1 pre-flight error, worded as V661: `codex command not found`. */
 export function codexNotFoundError(bin: string): CodexChildError {
-  return childError({ reason: 'codex_not_found', exitCode: 1, message: 'codex command not found', details: { codexBin: bin } });
+  return childError({ reason: 'codex_not_found', message: 'codex command not found', details: { codexBin: bin } });
 }

@@ -2,7 +2,8 @@
  * The `.env` deny rule on the payload (contract §5) and the two `CODEX_DENY_DOTENV` switches
  * (§2: the payload check and the snapshot use different tests, both kept).
  */
-import { childError, CodexChildError, EXIT } from '../../../domain/errors.js';
+import { childError } from '../../../domain/errors.js';
+import { err, ok, type Result } from '../../../domain/result.js';
 import type { TeammatePayload } from './payload_validator.js';
 import type { EnvRecord } from './python/py_format.js';
 import { envValue } from './python/py_format.js';
@@ -82,25 +83,24 @@ export function collectDotenvHits(payload: TeammatePayload): DotenvHit[] {
  * The §5 payload check itself (the caller decides whether it runs, see
  * {@link isDenyPayloadCheckEnabled}).
  *
- * @returns `null` when nothing matches, otherwise a `dotenv_reference` error (exit 3) whose
+ * @returns success when nothing matches, otherwise a `dotenv_reference` error (exit 3) whose
  *   message lists the first five hits, e.g. `deny rule violation: .env/.env.* references are
  *   forbidden in task payload (task_id=T9; description:…, target_paths:src/.env)`; `details` holds
  *   `taskId` and all `hits`.
  */
-export function checkDotenvReferences(payload: TeammatePayload): CodexChildError | null {
+export function checkDotenvReferences(payload: TeammatePayload): Result<void> {
   const hits = collectDotenvHits(payload);
-  if (hits.length === 0) return null;
+  if (hits.length === 0) return ok(undefined);
   const taskId = pyStrOr(payload.task.id, '');
   const preview = hits
     .slice(0, MAX_HITS_SHOWN)
     .map((hit) => `${hit.field}:${hit.text}`)
     .join(', ');
-  return childError({
+  return err(childError({
     reason: 'dotenv_reference',
     message:
       'deny rule violation: .env/.env.* references are forbidden in task payload ' +
       `(task_id=${taskId === '' ? 'unknown' : taskId}; ${preview})`,
-    exitCode: EXIT.denied,
     details: { taskId, hits },
-  });
+  }));
 }

@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { realpath } from 'node:fs/promises';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
+import { err, ok, type Result } from '../../../domain/result.js';
 import { CHUNK_BYTES, DEFAULT_FULL_HASH_MAX_BYTES, fingerprintFile, SnapshotAbortedError } from './dotenv_fingerprint.js';
 import type { EnvRecord } from './python/py_format.js';
 
@@ -34,7 +35,7 @@ export const DEFAULT_OPEN_FILES = 16;
 
 /** Options of {@link takeDotenvSnapshot}. */
 export interface SnapshotOptions {
-  /** Stops the walk and every read; the outcome is then `{ ok: false, aborted: true }`. */
+  /** Stops the walk and every read; the outcome is then a `cancelled` error. */
   signal?: AbortSignal;
   /** Files larger than this many bytes are fingerprinted, not hashed whole (default 64 MiB). */
   fullHashMaxBytes?: number;
@@ -42,14 +43,17 @@ export interface SnapshotOptions {
   openFiles?: number;
 }
 
+/** A snapshot: the map, plus the files above the size cap (sorted). */
+export interface TakenSnapshot {
+  snapshot: DotenvSnapshot;
+  bounded: string[];
+}
+
 /**
- * Result of taking a snapshot: the map (plus the files above the cap, sorted), or an error value:
- * `snapshot_failed` for an I/O error, or `aborted: true` when the signal fired (the caller knows
- * why, and words the error).
+ * Result of taking a snapshot, or an error value: `snapshot_failed` for an I/O error, or
+ * `cancelled` when the signal fired (the caller knows why, and words its own error).
  */
-export type SnapshotOutcome =
-  | { ok: true; snapshot: DotenvSnapshot; bounded: string[] }
-  | { ok: false; aborted: boolean; error: CodexChildError };
+export type SnapshotOutcome = Result<TakenSnapshot>;
 
 /** Env variable that moves the size cap (bytes, a positive integer). */
 export const FULL_HASH_MAX_ENV = 'CODEX_DOTENV_FULL_HASH_MAX_BYTES';
@@ -134,7 +138,7 @@ async function listDotenvEntries(base: string, signal?: AbortSignal): Promise<st
  */
 export async function takeDotenvSnapshot(root: string, options: SnapshotOptions = {}): Promise<SnapshotOutcome> {
   const base = await resolveRoot(root);
-  if (base === null) return { ok: true, snapshot: new Map(), bounded: [] };
+  if (base === null) return ok({ snapshot: new Map(), bounded: [] });
   const { signal } = options;
   const maxFull = options.fullHashMaxBytes ?? DEFAULT_FULL_HASH_MAX_BYTES;
   try {
@@ -171,19 +175,14 @@ export async function takeDotenvSnapshot(root: string, options: SnapshotOptions 
       const print = prints[index];
       if (print != null) snapshot.set(rel, print);
     });
-    return { ok: true, snapshot, bounded: bounded.sort(compareCodePoints) };
+    return ok({ snapshot, bounded: bounded.sort(compareCodePoints) });
   } catch (error) {
     const aborted = error instanceof SnapshotAbortedError || signal?.aborted === true;
-    return {
-      ok: false,
-      aborted,
-      error: childError({
-        reason: aborted ? 'cancelled' : 'snapshot_failed',
-        exitCode: aborted ? 130 : 1,
-        message: aborted ? 'dotenv snapshot aborted' : `dotenv snapshot failed: ${describe(error)}`,
-        details: { root: base },
-      }),
-    };
+    return err(
+      aborted
+        ? childError({ reason: 'cancelled', message: 'dotenv snapshot aborted', details: { root: base } })
+        : childError({ reason: 'snapshot_failed', message: `dotenv snapshot failed: ${describe(error)}`, details: { root: base } }),
+    );
   }
 }
 
@@ -215,7 +214,6 @@ export function dotenvModifiedError(diff: DotenvDiff): CodexChildError {
   if (diff.changed.length) parts.push(`changed=${diff.changed.join(',')}`);
   return childError({
     reason: 'dotenv_modified',
-    exitCode: 4,
     message: `deny rule violation: .env/.env.* files were modified by codex (${parts.join('; ')})`,
     details: { ...diff },
   });

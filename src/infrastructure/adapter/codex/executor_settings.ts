@@ -69,7 +69,7 @@ export function executorSettingsFromEnv(env: EnvRecord): ExecutorSettings {
 }
 
 const invalid = (message: string, option: string, value: unknown): CodexChildError =>
-  childError({ reason: 'invalid_option', exitCode: 2, message, details: { option, value } });
+  childError({ reason: 'invalid_option', message, details: { option, value } });
 
 function checkString(name: string, value: unknown): CodexChildError | null {
   if (value === undefined || (typeof value === 'string' && value !== '')) return null;

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { readTailText } from '../../fs/file_reads.js';
 import { copyFileNoFollow } from '../../fs/safe_fs.js';
-import { childError, type CodexChildError } from '../../../domain/errors.js';
+import { childError, type CodexChildError, type CodexChildErrorDetails } from '../../../domain/errors.js';
 
 /** How much of the end of the stream log is read for tails and previews. */
 const TAIL_READ_BYTES = 1024 * 1024;
@@ -45,8 +45,8 @@ export interface FailureContext {
   lastMessage: string;
   /** CODEX_ERROR_LOG_PATH: where the full stream log is copied. */
   errorLogPath: string;
-  /** Extra structured details (thread id, turn.failed message, signal…). */
-  details?: Record<string, unknown>;
+  /** Extra structured details (thread id, turn.failed message). */
+  details?: Pick<CodexChildErrorDetails['codex_failed'], 'turnFailed' | 'threadId'>;
 }
 
 const fileSize = (file: string): Promise<number> => stat(file).then((info) => info.size, () => 0);
@@ -81,11 +81,10 @@ export async function codexFailureError(context: FailureContext): Promise<CodexC
  * The empty-output report (§12.2 row 13): exit 3, then the last 40 stream lines if any.
  * `diagnostics` are printed before it (agent-dock HEAD's fallback says why it found no block).
  */
-export async function emptyOutputError(streamLogPath: string, details: Record<string, unknown> = {}, diagnostics: readonly string[] = []): Promise<CodexChildError> {
+export async function emptyOutputError(streamLogPath: string, details: CodexChildErrorDetails['empty_output'] = {}, diagnostics: readonly string[] = []): Promise<CodexChildError> {
   const tail = await readTailLines(streamLogPath, 40);
   return childError({
     reason: 'empty_output',
-    exitCode: 3,
     diagnostics,
     message: 'codex returned empty output',
     trailer: tail.length > 0 ? ['last stream lines:', ...tail] : [],

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 
-import { childError, CodexChildError, EXIT } from '../../../domain/errors.js';
+import { childError, type CodexChildError } from '../../../domain/errors.js';
+import { err, ok, type Failure, type Result } from '../../../domain/result.js';
 import { parsePyJson } from './python/py_json.js';
 import { pyOr, pyStr } from './python/py_render.js';
 import type { PyDict, PyValue } from './python/py_value.js';
@@ -114,8 +115,8 @@ export function v661JsonText(decoded: string): string {
 function badInput(
   reason: 'empty_stdin' | 'payload_too_large' | 'invalid_utf8' | 'invalid_json' | 'invalid_root' | 'invalid_task',
   message: string,
-): CodexChildError {
-  return childError({ reason, message, exitCode: EXIT.badInput });
+): Failure {
+  return err(childError({ reason, message }));
 }
 
 /**
@@ -124,7 +125,7 @@ function badInput(
  * @returns the typed payload, or a {@link CodexChildError} with exit code 2 whose message is the
  *   exact stderr line (`empty stdin payload`, `invalid input payload: …`).
  */
-export function validatePayload(stdin: Uint8Array): TeammatePayload | CodexChildError {
+export function validatePayload(stdin: Uint8Array): Result<TeammatePayload> {
   if (isEmptyStdin(stdin)) return badInput('empty_stdin', 'empty stdin payload');
   if (stdin.length > MAX_PAYLOAD_BYTES) {
     return badInput('payload_too_large', `invalid input payload: payload larger than ${MAX_PAYLOAD_BYTES} bytes`);
@@ -137,12 +138,12 @@ export function validatePayload(stdin: Uint8Array): TeammatePayload | CodexChild
     return badInput('invalid_utf8', 'invalid input payload: payload is not valid UTF-8');
   }
   const parsed = parsePyJson(v661JsonText(decoded));
-  if (!parsed.ok) return badInput('invalid_json', `invalid input payload: ${parsed.message}`);
+  if (!parsed.ok) return badInput('invalid_json', `invalid input payload: ${parsed.error}`);
   const root = rootSchema.safeParse(parsed.value);
   if (!root.success) return badInput('invalid_root', 'invalid input payload: root must be JSON object');
   const task = taskSchema.safeParse(root.data.task);
   if (!task.success) return badInput('invalid_task', 'invalid input payload: task must be JSON object');
-  return { root: root.data.root, mode: root.data.mode, teammateId: root.data.teammateId, task: task.data };
+  return ok({ root: root.data.root, mode: root.data.mode, teammateId: root.data.teammateId, task: task.data });
 }
 
 /**
@@ -152,8 +153,8 @@ export function validatePayload(stdin: Uint8Array): TeammatePayload | CodexChild
  * @returns the mode, or an `unknown_mode` error (exit 2) reading `unknown mode: <pyStr(mode)>`,
  *   e.g. `unknown mode: None` when the key is missing.
  */
-export function checkMode(payload: TeammatePayload): PromptMode | CodexChildError {
+export function checkMode(payload: TeammatePayload): Result<PromptMode> {
   const mode = payload.mode ?? PY_NONE;
-  if (mode.kind === 'str' && (mode.value === 'plan' || mode.value === 'execute')) return mode.value;
-  return childError({ reason: 'unknown_mode', message: `unknown mode: ${pyStr(mode)}`, exitCode: EXIT.badInput });
+  if (mode.kind === 'str' && (mode.value === 'plan' || mode.value === 'execute')) return ok(mode.value);
+  return err(childError({ reason: 'unknown_mode', message: `unknown mode: ${pyStr(mode)}` }));
 }

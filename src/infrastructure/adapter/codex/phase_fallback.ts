@@ -6,6 +6,7 @@
  */
 import { normalizeChangedFilesText, normalizeJudgment, RESULT_PLACEHOLDERS, type PhaseJudgment } from './result_parser.js';
 import { isDecisionPhase, normalizeTaskPhase } from './task_phase.js';
+import { err, ok, type Result } from '../../../domain/result.js';
 
 /** The stderr line when `RESULT_PHASE` is missing, empty or names no phase (§6.1). */
 export const INVALID_PHASE_LINE = 'missing or invalid RESULT_PHASE';
@@ -13,7 +14,7 @@ export const INVALID_PHASE_LINE = 'missing or invalid RESULT_PHASE';
 export const NO_BLOCK_LINE = 'result block not found';
 
 /** The fallback's outcome: the block text, or the one stderr line that explains why there is none. */
-export type PhaseFallback = { ok: true; text: string } | { ok: false; line: typeof INVALID_PHASE_LINE | typeof NO_BLOCK_LINE };
+export type PhaseFallback = Result<string, typeof INVALID_PHASE_LINE | typeof NO_BLOCK_LINE>;
 
 type BlockKey = 'RESULT' | 'SUMMARY' | 'CHANGED_FILES' | 'CHECKS' | 'JUDGMENT';
 
@@ -71,12 +72,12 @@ function readBlock(messages: readonly string[][]): Map<BlockKey, string> | null 
  */
 export function phaseFallbackResult(texts: readonly string[], resultPhase: string | undefined): PhaseFallback {
   const phase = normalizeTaskPhase(resultPhase);
-  if (phase === null) return { ok: false, line: INVALID_PHASE_LINE };
+  if (phase === null) return err(INVALID_PHASE_LINE);
   const block = readBlock(messageLines(texts));
-  if (block === null) return { ok: false, line: NO_BLOCK_LINE };
+  if (block === null) return err(NO_BLOCK_LINE);
   const judgment: PhaseJudgment | null = block.has('JUDGMENT') ? normalizeJudgment(block.get('JUDGMENT') ?? '') : null;
   const decision = isDecisionPhase(phase);
-  if (decision && judgment === null) return { ok: false, line: NO_BLOCK_LINE };
+  if (decision && judgment === null) return err(NO_BLOCK_LINE);
   const lines = [
     `RESULT: ${block.get('RESULT')}`,
     `SUMMARY: ${block.get('SUMMARY')}`,
@@ -85,5 +86,5 @@ export function phaseFallbackResult(texts: readonly string[], resultPhase: strin
   ];
   // Outside decision phases a valid JUDGMENT is kept and an invalid one dropped (§6.4).
   if (judgment !== null) lines.push(`JUDGMENT: ${judgment}`);
-  return { ok: true, text: lines.join('\n') };
+  return ok(lines.join('\n'));
 }

@@ -3,7 +3,7 @@
  * signal for the work the adapter does itself (the two `.env*` snapshots), and the errors for a
  * run stopped while codex was not running.
  */
-import { childError, type CodexChildError } from '../../../domain/errors.js';
+import { childError, type CodexChildError, type StopPhase } from '../../../domain/errors.js';
 import { isHandledSignal, signalExitCode } from '../../process/signals.js';
 
 /** The stop conditions of one run, started when the run starts. */
@@ -45,8 +45,8 @@ export function startRunClock(timeoutMs: number | undefined, caller: AbortSignal
   };
 }
 
-/** Where the run was when it stopped without codex running. */
-export type StopPhase = 'before_codex' | 'after_codex';
+/** Where the run was when it stopped without codex running (defined with the error details). */
+export type { StopPhase };
 
 const PHASE_TEXT: Record<StopPhase, string> = {
   before_codex: 'during the .env* snapshot; codex was not started',
@@ -61,7 +61,7 @@ const PHASE_TEXT: Record<StopPhase, string> = {
 export function stoppedOutsideCodexError(clock: RunClock, timeoutMs: number | undefined, phase: StopPhase): CodexChildError {
   const where = PHASE_TEXT[phase];
   if (clock.timedOut) {
-    return childError({ reason: 'timed_out', exitCode: 124, message: `codex run timed out after ${timeoutMs} ms ${where}`, details: { phase } });
+    return childError({ reason: 'timed_out', message: `codex run timed out after ${timeoutMs} ms ${where}`, details: { phase } });
   }
   const signal = (clock.signal.reason as { signal?: string } | undefined)?.signal;
   if (isHandledSignal(signal)) {
@@ -72,5 +72,5 @@ export function stoppedOutsideCodexError(clock: RunClock, timeoutMs: number | un
       details: { signal, phase },
     });
   }
-  return childError({ reason: 'cancelled', exitCode: 130, message: `codex run cancelled ${where}`, details: { phase } });
+  return childError({ reason: 'cancelled', message: `codex run cancelled ${where}`, details: { phase } });
 }

@@ -3,7 +3,7 @@
  * of the one run path ({@link runCodexPrompt} / {@link runTeammatePayload} with `onEvent`): the
  * same validation, executor, teardown and outcome, only the events are handed over as a stream.
  */
-import { childError, EXIT } from '../../../domain/errors.js';
+import { childError } from '../../../domain/errors.js';
 import { runCodexPrompt, runTeammatePayload, type CodexRunOptions, type CodexRunOutcome } from './codex_adapter.js';
 import type { ThreadEvent } from './codex_event_types.js';
 
@@ -79,7 +79,7 @@ function startRun(input: StreamedRunInput, options: CodexRunOptions): Promise<Co
     if ('payload' in input && (typeof input.payload === 'string' || input.payload instanceof Uint8Array)) return runTeammatePayload(input.payload, options);
   }
   const message = 'runStreamed needs a prompt string, { prompt: string } or { payload: Uint8Array | string }';
-  return Promise.resolve({ ok: false, error: childError({ reason: 'invalid_option', exitCode: EXIT.badInput, message }), facts: null });
+  return Promise.resolve({ ok: false, error: childError({ reason: 'invalid_option', message }), facts: null });
 }
 
 /** An AbortController that also follows the caller's signal, until `unlink`. */

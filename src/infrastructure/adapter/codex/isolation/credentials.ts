@@ -10,6 +10,7 @@ import { lstat, readlink, symlink, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { childError, type CodexChildError } from '../../../../domain/errors.js';
+import { err, ok, type Failure, type Result } from '../../../../domain/result.js';
 import { realRegularFile } from '../../../fs/file_reads.js';
 import type { EnvRecord } from '../python/py_format.js';
 
@@ -47,7 +48,6 @@ function oneLine(error: unknown): string {
 export function authMissingError(parentHome: string): CodexChildError {
   return childError({
     reason: 'auth_missing',
-    exitCode: 1,
     message: `codex auth not found. Run \`codex login\`. (No ${path.join(parentHome, 'auth.json')}, and neither CODEX_API_KEY nor OPENAI_API_KEY is set.)`,
     details: { parentHome },
   });
@@ -57,15 +57,14 @@ export function authMissingError(parentHome: string): CodexChildError {
  * Creates `link → target` as a symlink, or explains why it cannot. Never falls back to a copy.
  * An `EEXIST` race with a parallel run that made the same link is not an error.
  */
-export async function linkShared(link: string, target: string, what: string): Promise<CodexChildError | null> {
+export async function linkShared(link: string, target: string, what: string): Promise<Result<void>> {
   try {
     await symlink(target, link);
-    return null;
+    return ok(undefined);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await readlink(link).catch(() => null)) === target) return null;
-    return childError({
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST' && (await readlink(link).catch(() => null)) === target) return ok(undefined);
+    return fail({
       reason: 'auth_link_failed',
-      exitCode: 1,
       message:
         `cannot symlink ${link} -> ${target}: ${oneLine(error)}; ${what} is shared by symlink and never copied. ` +
         'Put the run dir on a file system that supports symlinks, or set CODEX_API_KEY.',
@@ -74,33 +73,34 @@ export async function linkShared(link: string, target: string, what: string): Pr
   }
 }
 
+const fail = (init: Parameters<typeof childError<'auth_link_failed'>>[0]): Failure => err(childError(init));
+
 /**
  * Decides and sets up the credentials of one isolated run.
  *
  * @param codexHome the run's CODEX_HOME.
  * @param env the caller's environment.
  */
-export async function provideCredentials(codexHome: string, env: EnvRecord): Promise<ProvidedCredentials | CodexChildError> {
-  if (nonEmpty(env.CODEX_API_KEY)) return { source: { kind: 'codex_api_key' }, env: {}, notices: [] };
-  if (nonEmpty(env.OPENAI_API_KEY)) return { source: { kind: 'openai_api_key' }, env: { CODEX_API_KEY: env.OPENAI_API_KEY }, notices: [] };
+export async function provideCredentials(codexHome: string, env: EnvRecord): Promise<Result<ProvidedCredentials>> {
+  if (nonEmpty(env.CODEX_API_KEY)) return ok({ source: { kind: 'codex_api_key' }, env: {}, notices: [] });
+  if (nonEmpty(env.OPENAI_API_KEY)) return ok({ source: { kind: 'openai_api_key' }, env: { CODEX_API_KEY: env.OPENAI_API_KEY }, notices: [] });
 
   const link = path.join(codexHome, 'auth.json');
   const existing = await lstat(link).catch(() => null);
   if (existing?.isFile()) {
-    return {
+    return ok({
       source: { kind: 'existing_auth_file', file: link },
       env: {},
       notices: [`codex-child: ${link} is a regular file, a copy of a secret; using it as it is (symlink the shared auth.json instead)`],
-    };
+    });
   }
   if (existing?.isSymbolicLink()) {
     const target = await realRegularFile(link);
-    if (target !== null) return { source: { kind: 'existing_auth_link', link, target }, env: {}, notices: [] };
+    if (target !== null) return ok({ source: { kind: 'existing_auth_link', link, target }, env: {}, notices: [] });
     await unlink(link).catch(() => undefined); // dangling: re-point it below
   } else if (existing) {
-    return childError({
+    return fail({
       reason: 'auth_link_failed',
-      exitCode: 1,
       message: `${link} exists but is neither a file nor a symlink; remove it so the shared auth.json can be linked`,
       details: { link },
     });
@@ -108,8 +108,8 @@ export async function provideCredentials(codexHome: string, env: EnvRecord): Pro
 
   const parentHome = parentCodexHome(env);
   const target = await realRegularFile(path.join(parentHome, 'auth.json'));
-  if (target === null) return authMissingError(parentHome);
-  const failed = await linkShared(link, target, 'auth.json');
-  if (failed) return failed;
-  return { source: { kind: 'auth_link', link, target }, env: {}, notices: [] };
+  if (target === null) return err(authMissingError(parentHome));
+  const linked = await linkShared(link, target, 'auth.json');
+  if (!linked.ok) return linked;
+  return ok({ source: { kind: 'auth_link', link, target }, env: {}, notices: [] });
 }

@@ -5,7 +5,7 @@
  * adapter's `runDir` option. (Secrets are hidden from model commands in every mode: secret_env.ts.)
  */
 import { readFile } from 'node:fs/promises';
-import type { CodexChildError } from '../../../../domain/errors.js';
+import { ok, type Result } from '../../../../domain/result.js';
 import type { EnvRecord } from '../python/py_format.js';
 import { parentCodexHome, provideCredentials, type CredentialSource } from './credentials.js';
 import { linkParentConfig } from './link_config.js';
@@ -40,18 +40,21 @@ export interface IsolationOptions {
  * Fails fast, before codex starts, with a typed error (no credentials, unwritable run dir,
  * impossible symlink); never copies a secret.
  */
-export async function prepareIsolatedRun(runDir: string, options: IsolationOptions): Promise<IsolatedRun | CodexChildError> {
-  const dirs = await prepareRunDirs(runDir);
-  if (!('codexHome' in dirs)) return dirs;
-  const credentials = await provideCredentials(dirs.codexHome, options.env);
-  if (!('source' in credentials)) return credentials;
-  const linkedConfig = await linkParentConfig(dirs.codexHome, parentCodexHome(options.env), options.env);
-  if (!Array.isArray(linkedConfig)) return linkedConfig;
+export async function prepareIsolatedRun(runDir: string, options: IsolationOptions): Promise<Result<IsolatedRun>> {
+  const preparedDirs = await prepareRunDirs(runDir);
+  if (!preparedDirs.ok) return preparedDirs;
+  const dirs = preparedDirs.value;
+  const provided = await provideCredentials(dirs.codexHome, options.env);
+  if (!provided.ok) return provided;
+  const credentials = provided.value;
+  const linked = await linkParentConfig(dirs.codexHome, parentCodexHome(options.env), options.env);
+  if (!linked.ok) return linked;
+  const linkedConfig = linked.value;
 
   const sharedAuth =
     credentials.source.kind === 'auth_link' || credentials.source.kind === 'existing_auth_link' ? credentials.source.target : null;
   const lockEnabled = options.env.CODEX_REFRESH_LOCK !== '0';
-  return {
+  return ok({
     ...dirs,
     credential: credentials.source,
     envOverrides: { CODEX_HOME: dirs.codexHome, TMPDIR: dirs.tmpDir, TMP: dirs.tmpDir, TEMP: dirs.tmpDir, ...credentials.env },
@@ -59,7 +62,7 @@ export async function prepareIsolatedRun(runDir: string, options: IsolationOptio
     linkedConfig,
     coordinateRefresh: () =>
       sharedAuth !== null && lockEnabled ? coordinate(sharedAuth, options.lock ?? {}) : Promise.resolve(noCoordination()),
-  };
+  });
 }
 
 function noCoordination() {

@@ -6,7 +6,7 @@
 import { lstat, unlink } from 'node:fs/promises';
 import { realRegularFile } from '../../../fs/file_reads.js';
 import path from 'node:path';
-import type { CodexChildError } from '../../../../domain/errors.js';
+import { ok, type Result } from '../../../../domain/result.js';
 import type { EnvRecord } from '../python/py_format.js';
 import { linkShared } from './credentials.js';
 
@@ -19,8 +19,8 @@ export function sharedConfigNames(env: EnvRecord): string[] {
 /**
  * @returns the links made (absolute paths), or an `auth_link_failed` error when a link is impossible.
  */
-export async function linkParentConfig(codexHome: string, parentHome: string, env: EnvRecord): Promise<string[] | CodexChildError> {
-  if (env.CODEX_LINK_CONFIG === '0') return [];
+export async function linkParentConfig(codexHome: string, parentHome: string, env: EnvRecord): Promise<Result<string[]>> {
+  if (env.CODEX_LINK_CONFIG === '0') return ok([]);
   const made: string[] = [];
   for (const name of sharedConfigNames(env)) {
     const target = await realRegularFile(path.join(parentHome, name));
@@ -29,9 +29,9 @@ export async function linkParentConfig(codexHome: string, parentHome: string, en
     const existing = await lstat(link).catch(() => null);
     if (existing?.isSymbolicLink() && (await realRegularFile(link)) === null) await unlink(link).catch(() => undefined);
     else if (existing) continue; // the caller's own file or a working link: never overwritten
-    const failed = await linkShared(link, target, name);
-    if (failed) return failed;
+    const linked = await linkShared(link, target, name);
+    if (!linked.ok) return linked;
     made.push(link);
   }
-  return made;
+  return ok(made);
 }

@@ -9,7 +9,8 @@
  */
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import { childError, type CodexChildError } from '../../../../domain/errors.js';
+import { childError } from '../../../../domain/errors.js';
+import { err, ok, type Failure, type Result } from '../../../../domain/result.js';
 import { ensureOwnDir, makeDirWalk } from '../../../fs/safe_fs.js';
 
 /** The two directories of an isolated run. */
@@ -28,15 +29,14 @@ function oneLine(error: unknown): string {
  * Creates (or reuses) the run's CODEX_HOME and TMPDIR and checks that both are writable.
  * @returns the directories, or a `run_dir_failed` error (exit 1) naming the path and the cause.
  */
-export async function prepareRunDirs(runDir: string): Promise<RunDirs | CodexChildError> {
+export async function prepareRunDirs(runDir: string): Promise<Result<RunDirs>> {
   const absolute = path.resolve(runDir);
   const dirs: RunDirs = { runDir: absolute, codexHome: path.join(absolute, '.codex_home'), tmpDir: path.join(absolute, '.tmp') };
   try {
     await makeDirWalk(absolute);
   } catch (error) {
-    return childError({
+    return fail({
       reason: 'run_dir_failed',
-      exitCode: 1,
       message: `cannot prepare run dir ${absolute}: ${oneLine(error)}`,
       details: { runDir: absolute, dir: absolute },
     });
@@ -46,13 +46,14 @@ export async function prepareRunDirs(runDir: string): Promise<RunDirs | CodexChi
       await ensureOwnDir(dir);
       await access(dir, constants.W_OK | constants.X_OK);
     } catch (error) {
-      return childError({
+      return fail({
         reason: 'run_dir_failed',
-        exitCode: 1,
         message: `cannot prepare run dir ${dir}: ${oneLine(error)}`,
         details: { runDir: absolute, dir },
       });
     }
   }
-  return dirs;
+  return ok(dirs);
 }
+
+const fail = (init: Parameters<typeof childError<'run_dir_failed'>>[0]): Failure => err(childError(init));

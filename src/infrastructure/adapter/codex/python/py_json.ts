@@ -16,6 +16,7 @@
  */
 import type { PyDict, PyList, PyValue } from './py_value.js';
 import { PY_NONE } from './py_value.js';
+import { err, ok, type Result } from '../../../../domain/result.js';
 
 /**
  * Deepest container nesting accepted. CPython 3.11 running V661's module-level
@@ -31,21 +32,19 @@ export const PY_JSON_MAX_DEPTH = 995;
 export const PY_INT_MAX_STR_DIGITS = 4300;
 
 /** Result of {@link parsePyJson}: the value, or Python's error text (without any prefix). */
-export type PyJsonResult =
-  | { readonly ok: true; readonly value: PyValue }
-  | { readonly ok: false; readonly message: string };
+export type PyJsonResult = Result<PyValue, string>;
 
 /**
  * Parses `text` like Python `json.loads(text)`. Never throws for any input string.
  *
- * @returns `{ ok: true, value }` or `{ ok: false, message }` where `message` is the text of the
+ * @returns `{ ok: true, value }` or `{ ok: false, error }` where `error` is the text of the
  *   Python exception, e.g. `Expecting value: line 1 column 1 (char 0)`.
  */
 export function parsePyJson(text: string): PyJsonResult {
   try {
-    return { ok: true, value: new Scanner(text).document() };
+    return ok(new Scanner(text).document());
   } catch (error) {
-    if (error instanceof DecodeFailure) return { ok: false, message: error.message };
+    if (error instanceof DecodeFailure) return err(error.message);
     throw error;
   }
 }
