@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parsePyJson } from '../src/infrastructure/adapter/codex/python/py_json.js';
+import { parsePyJson } from '../src/compat/python/py_json.js';
 import { terminateGroup } from '../src/infrastructure/process/process_group.js';
 import { readTextTail } from '../src/mcp/text_tail.js';
 import { checkDeadline, type BenchContext, type BenchSection } from './lib/context.js';

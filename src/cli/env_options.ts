@@ -14,7 +14,7 @@ import {
   type ReasoningEffort,
   type SandboxMode,
 } from '../infrastructure/adapter/codex/executor_settings.js';
-import type { EnvRecord } from '../infrastructure/adapter/codex/python/py_format.js';
+import type { EnvRecord } from '../infrastructure/env.js';
 
 /** The options a wrapper run takes from its environment, and the warnings to print first. */
 export interface EnvRunOptions {

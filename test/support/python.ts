@@ -3,8 +3,8 @@
  * against, and PyValues written as JSON text.
  */
 import { spawnSync } from 'node:child_process';
-import { parsePyJson } from '../../src/infrastructure/adapter/codex/python/py_json.js';
-import type { PyValue } from '../../src/infrastructure/adapter/codex/python/py_value.js';
+import { parsePyJson } from '../../src/compat/python/py_json.js';
+import type { PyValue } from '../../src/compat/python/py_value.js';
 
 /** True when python3 runs here (the cross-check tests skip themselves otherwise). */
 export const hasPython = spawnSync('python3', ['--version']).status === 0;

@@ -11,7 +11,7 @@ import type { CompatMode } from '../../src/infrastructure/adapter/codex/compat_m
 import { checkMode, validatePayload } from '../../src/infrastructure/adapter/codex/payload_validator.js';
 import { buildPrompt } from '../../src/infrastructure/adapter/codex/prompt_builder.js';
 import { HEAD_TEMPLATES, V661_TEMPLATES } from '../../src/infrastructure/adapter/codex/prompt_templates.js';
-import type { EnvRecord } from '../../src/infrastructure/adapter/codex/python/py_format.js';
+import type { EnvRecord } from '../../src/infrastructure/env.js';
 import { valueOf } from '../support/result.js';
 import { G1_PAYLOAD, G2_PAYLOAD, G3_PAYLOAD } from '../support/head_goldens.js';
 

@@ -11,7 +11,7 @@ import {
   v661JsonText,
   validatePayload,
 } from '../../src/infrastructure/adapter/codex/payload_validator.js';
-import { pyRepr } from '../../src/infrastructure/adapter/codex/python/py_render.js';
+import { pyRepr } from '../../src/compat/python/py_render.js';
 
 /** Validates a string or bytes. */
 function validate(input: string | Uint8Array): Result<TeammatePayload> {

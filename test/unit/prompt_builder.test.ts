@@ -14,9 +14,9 @@ import {
   renderRecentProgress,
   sanitizeProgressText,
 } from '../../src/infrastructure/adapter/codex/prompt_builder.js';
-import type { EnvRecord } from '../../src/infrastructure/adapter/codex/python/py_format.js';
+import type { EnvRecord } from '../../src/infrastructure/env.js';
 import { hasPython, py } from '../support/python.js';
-import { cpLength } from '../../src/infrastructure/adapter/codex/python/py_text.js';
+import { cpLength } from '../../src/compat/python/py_text.js';
 
 
 /** A validated payload from JSON text. */

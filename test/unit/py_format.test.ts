@@ -3,13 +3,8 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import {
-  envValue,
-  formatFixed3,
-  parsePyInt,
-  pyFormatFixed,
-  readPyIntEnv,
-} from '../../src/infrastructure/adapter/codex/python/py_format.js';
+import { formatFixed3, parsePyInt, pyFormatFixed, readPyIntEnv } from '../../src/compat/python/py_format.js';
+import { envValue } from '../../src/infrastructure/env.js';
 import { hasPython } from '../support/python.js';
 
 

@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { parsePyJson, PY_JSON_MAX_DEPTH } from '../../src/infrastructure/adapter/codex/python/py_json.js';
-import { pyRepr } from '../../src/infrastructure/adapter/codex/python/py_render.js';
-import type { PyValue } from '../../src/infrastructure/adapter/codex/python/py_value.js';
+import { parsePyJson, PY_JSON_MAX_DEPTH } from '../../src/compat/python/py_json.js';
+import { pyRepr } from '../../src/compat/python/py_render.js';
+import type { PyValue } from '../../src/compat/python/py_value.js';
 import { hasPython } from '../support/python.js';
 
 

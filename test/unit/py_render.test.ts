@@ -11,7 +11,7 @@ import {
   pyStrOr,
   pyStrRepr,
   pyTruthy,
-} from '../../src/infrastructure/adapter/codex/python/py_render.js';
+} from '../../src/compat/python/py_render.js';
 import { hasPython, py } from '../support/python.js';
 
 

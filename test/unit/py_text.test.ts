@@ -15,7 +15,7 @@ import {
   pyStripChars,
   PY_WHITESPACE_CLASS,
   splitlines,
-} from '../../src/infrastructure/adapter/codex/python/py_text.js';
+} from '../../src/compat/python/py_text.js';
 import { hasPython } from '../support/python.js';
 
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { valueOf } from '../support/result.js';
 import { validatePayload } from '../../src/infrastructure/adapter/codex/payload_validator.js';
 import { isDecisionPhase, jsString, normalizeTaskPhase, payloadPhase } from '../../src/infrastructure/adapter/codex/task_phase.js';
-import { parsePyJson } from '../../src/infrastructure/adapter/codex/python/py_json.js';
+import { parsePyJson } from '../../src/compat/python/py_json.js';
 
 function phaseOf(task: Record<string, unknown> | string): string | null {
   const json = typeof task === 'string' ? `{"mode":"execute","task":${task}}` : JSON.stringify({ mode: 'execute', task });

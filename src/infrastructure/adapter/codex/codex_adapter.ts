@@ -22,7 +22,7 @@ import { executorPathsIn, runExecutor, type DisplayTarget, type ExecutorPaths } 
 import { codexFailureError, emptyOutputError, readTailLines } from './failure_report.js';
 import { checkMode, validatePayload, type PromptMode } from './payload_validator.js';
 import { buildPrompt } from './prompt_builder.js';
-import { envValue, type EnvRecord } from './python/py_format.js';
+import { envValue, type EnvRecord } from '../../env.js';
 import { prepareIsolatedRun, type IsolatedRun } from './isolation/isolated_run.js';
 import { fallbackResultText, parseResultBlock, verifyChangedFiles, type ParsedResult } from './result_parser.js';
 import { decideCompat, viewEnvOverrides, type CompatDecision, type CompatMode } from './compat_mode.js';

@@ -4,7 +4,7 @@
  * phase-driven fallback and `CODEX_STREAM_EXEC_KEEP_LINES`. Everything that differs between the
  * two asks the {@link CompatDecision} made here.
  */
-import type { EnvRecord } from './python/py_format.js';
+import type { EnvRecord } from '../../env.js';
 
 /** `v661`: the V661 contract; `agent-dock-head`: agent-dock a26eb88's rules. */
 export type CompatMode = 'v661' | 'agent-dock-head';

@@ -5,12 +5,12 @@
 import { childError } from '../../../domain/errors.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import type { TeammatePayload } from './payload_validator.js';
-import type { EnvRecord } from './python/py_format.js';
-import { envValue } from './python/py_format.js';
-import { pyOr, pyStr, pyStrOr } from './python/py_render.js';
-import { pyLower, pySplitCommaSpace, pyStrip, pyStripChars } from './python/py_text.js';
-import type { PyValue } from './python/py_value.js';
-import { emptyList } from './python/py_value.js';
+import type { EnvRecord } from '../../env.js';
+import { envValue } from '../../env.js';
+import { pyOr, pyStr, pyStrOr } from '../../../compat/python/py_render.js';
+import { pyLower, pySplitCommaSpace, pyStrip, pyStripChars } from '../../../compat/python/py_text.js';
+import type { PyValue } from '../../../compat/python/py_value.js';
+import { emptyList } from '../../../compat/python/py_value.js';
 
 /** The payload fields that are scanned, in scan order. */
 export type DotenvField = 'title' | 'description' | 'target_paths' | 'depends_on';

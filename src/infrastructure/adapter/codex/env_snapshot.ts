@@ -18,7 +18,7 @@ import { realpath } from 'node:fs/promises';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import { CHUNK_BYTES, DEFAULT_FULL_HASH_MAX_BYTES, fingerprintFile, SnapshotAbortedError } from './dotenv_fingerprint.js';
-import type { EnvRecord } from './python/py_format.js';
+import type { EnvRecord } from '../../env.js';
 
 /** Relative path (with `/`) → fingerprint (SHA-256 hex, plus `→target` for symlinks). */
 export type DotenvSnapshot = ReadonlyMap<string, string>;

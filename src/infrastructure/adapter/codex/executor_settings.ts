@@ -6,7 +6,7 @@
  * TypeScript model of `scripts/codex_executor.sh`'s own parsing, so both sides agree.
  */
 import { childError, type CodexChildError } from '../../../domain/errors.js';
-import type { EnvRecord } from './python/py_format.js';
+import type { EnvRecord } from '../../env.js';
 
 /** codex's `-s` values. */
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;

@@ -8,10 +8,10 @@ import { z } from 'zod';
 
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 import { err, ok, type Failure, type Result } from '../../../domain/result.js';
-import { parsePyJson } from './python/py_json.js';
-import { pyOr, pyStr } from './python/py_render.js';
-import type { PyDict, PyValue } from './python/py_value.js';
-import { emptyDict, PY_NONE } from './python/py_value.js';
+import { parsePyJson } from '../../../compat/python/py_json.js';
+import { pyOr, pyStr } from '../../../compat/python/py_render.js';
+import type { PyDict, PyValue } from '../../../compat/python/py_value.js';
+import { emptyDict, PY_NONE } from '../../../compat/python/py_value.js';
 
 /** Largest accepted payload in bytes (the contract requires at least 8 MiB). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;

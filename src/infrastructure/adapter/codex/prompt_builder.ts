@@ -8,12 +8,13 @@ import type { CompatMode } from './compat_mode.js';
 import { promptTemplates, type ExecuteTemplate, type PlanTemplate } from './prompt_templates.js';
 import { isDecisionPhase, payloadPhase } from './task_phase.js';
 import type { PromptMode, TaskFields, TeammatePayload } from './payload_validator.js';
-import type { EnvRecord, IntEnvSpec } from './python/py_format.js';
-import { formatFixed3, readPyIntEnv } from './python/py_format.js';
-import { pyOr, pyStr, pyStrOr, pyTruthy } from './python/py_render.js';
-import { cpLength, cpSlice, cpTruncateWithEllipsis, pyCollapseSpace, pyStrip } from './python/py_text.js';
-import type { PyValue } from './python/py_value.js';
-import { emptyList } from './python/py_value.js';
+import type { IntEnvSpec } from '../../../compat/python/py_format.js';
+import type { EnvRecord } from '../../env.js';
+import { formatFixed3, readPyIntEnv } from '../../../compat/python/py_format.js';
+import { pyOr, pyStr, pyStrOr, pyTruthy } from '../../../compat/python/py_render.js';
+import { cpLength, cpSlice, cpTruncateWithEllipsis, pyCollapseSpace, pyStrip } from '../../../compat/python/py_text.js';
+import type { PyValue } from '../../../compat/python/py_value.js';
+import { emptyList } from '../../../compat/python/py_value.js';
 
 /** `CODEX_PROGRESS_RECENT_LINES`: how many of the last progress entries are considered. */
 export const RECENT_LINES: IntEnvSpec = { fallback: 8, min: 1, max: 20 };

@@ -9,7 +9,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { splitlines as pySplitlines, pyStrip, PY_WHITESPACE_CLASS } from './python/py_text.js';
+import { splitlines as pySplitlines, pyStrip, PY_WHITESPACE_CLASS } from '../../../compat/python/py_text.js';
 import type { CodexFileChange } from './codex_events.js';
 import { isDecisionPhase, normalizeTaskPhase } from './task_phase.js';
 

@@ -4,7 +4,7 @@
  * have no V661 counterpart and follow HEAD's JavaScript semantics (trim, lower-case, `\b`).
  */
 import type { TaskFields } from './payload_validator.js';
-import type { PyValue } from './python/py_value.js';
+import type { PyValue } from '../../../compat/python/py_value.js';
 
 /** The four phases, in HEAD's order. */
 export const TASK_PHASES = ['implement', 'review', 'spec_check', 'test'] as const;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { childError, type CodexChildError } from '../../../../domain/errors.js';
 import { err, ok, type Failure, type Result } from '../../../../domain/result.js';
 import { realRegularFile } from '../../../fs/file_reads.js';
-import type { EnvRecord } from '../python/py_format.js';
+import type { EnvRecord } from '../../../env.js';
 
 /** How the run authenticates. */
 export type CredentialSource =

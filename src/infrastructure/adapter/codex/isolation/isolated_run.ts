@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ok, type Result } from '../../../../domain/result.js';
-import type { EnvRecord } from '../python/py_format.js';
+import type { EnvRecord } from '../../../env.js';
 import { parentCodexHome, provideCredentials, type CredentialSource } from './credentials.js';
 import { linkParentConfig } from './link_config.js';
 import { acquireLock, refreshDue, watchForRewrite, type LockOptions } from './refresh_lock.js';

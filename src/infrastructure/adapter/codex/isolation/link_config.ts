@@ -7,7 +7,7 @@ import { lstat, unlink } from 'node:fs/promises';
 import { realRegularFile } from '../../../fs/file_reads.js';
 import path from 'node:path';
 import { ok, type Result } from '../../../../domain/result.js';
-import type { EnvRecord } from '../python/py_format.js';
+import type { EnvRecord } from '../../../env.js';
 import { linkShared } from './credentials.js';
 
 /** The config file names to share for this environment. */

@@ -4,18 +4,7 @@
  */
 import { PY_INT_MAX_STR_DIGITS } from './py_json.js';
 import { pyStrip } from './py_text.js';
-
-/** An environment as `process.env` shapes it. */
-export type EnvRecord = Readonly<Record<string, string | undefined>>;
-
-/**
- * `${VAR:-default}`: the value of `name`, or `fallback` when it is unset **or empty** (contract §2:
- * every V661 variable treats an empty value as unset).
- */
-export function envValue(env: EnvRecord, name: string, fallback: string): string {
-  const value = env[name];
-  return value === undefined || value === '' ? fallback : value;
-}
+import type { EnvRecord } from '../../infrastructure/env.js';
 
 /**
  * Python `format(x, f".{precision}f")` for a float: the exact binary value of `x` rounded to

@@ -16,7 +16,7 @@
  */
 import type { PyDict, PyList, PyValue } from './py_value.js';
 import { PY_NONE } from './py_value.js';
-import { err, ok, type Result } from '../../../../domain/result.js';
+import { err, ok, type Result } from '../../domain/result.js';
 
 /**
  * Deepest container nesting accepted. CPython 3.11 running V661's module-level
