@@ -14,7 +14,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildPrompt, checkMode, validatePayload } from '../src/index.js';
+import { checkMode, validatePayload } from '../src/infrastructure/adapter/codex/payload_validator.js';
+import { buildPrompt } from '../src/infrastructure/adapter/codex/prompt_builder.js';
 import { checkDeadline, type BenchContext, type BenchSection, type HeadlineRow } from './lib/context.js';
 import { readProfiles, summarizeProfile, topLines } from './lib/cpuprofile.js';
 import { fixtureEventLines, writeInstantCodex } from './lib/fake_codex.js';

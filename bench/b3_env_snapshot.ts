@@ -13,7 +13,7 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { takeDotenvSnapshot } from '../src/index.js';
+import { takeDotenvSnapshot } from '../src/infrastructure/adapter/codex/env_snapshot.js';
 import { checkDeadline, type BenchContext, type BenchSection, type HeadlineRow } from './lib/context.js';
 import { profileInProcess, summarizeProfile, topLines } from './lib/cpuprofile.js';
 import { candidateSnapshot, candidateSnapshotSync } from './lib/dotenv_walk_candidate.js';

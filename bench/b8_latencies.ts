@@ -48,7 +48,7 @@ export async function benchLatencies(ctx: BenchContext): Promise<BenchSection> {
   });
   const rows = [
     ['payload parser, 8 MiB JSON (was: < 1 s in py_json.test.ts)', summarize(parse)],
-    ['tail of a sparse 3 GiB file (was: < 1 s in mcp_text_tail.test.ts)', summarize(tail)],
+    ['tail of a sparse 3 GiB file (was: < 1 s in test/unit/mcp/text_tail.test.ts)', summarize(tail)],
     ['group teardown, leader ignores SIGTERM, 500 ms grace (was: < 3 s in process_group.test.ts)', summarize(teardown)],
   ] as const;
   return {

@@ -52,8 +52,11 @@ stop_tree() {
     [[ -n $codex_pid ]] || return 0 # not started, or already ended and swept
     kill -"$1" -- "-$codex_pid" 2>/dev/null
     [[ $contain == tracking ]] || return 0
-    local f; for f in $(grep -lsxzF "CODEX_CHILD_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null); do
-        f=${f#/proc/} && kill -"$1" "${f%%/*}" 2>/dev/null
+    local f n i # rescan while a scan hits something: a process forked during the last one
+    for i in 1 2 3; do
+        n=0 && for f in $(grep -lsxzF "CODEX_CHILD_RUN_ID=$run_id" /proc/[0-9]*/environ 2>/dev/null); do
+            f=${f#/proc/} && kill -"$1" "${f%%/*}" 2>/dev/null && n=1
+        done; ((n)) || break
     done
     return 0
 }

@@ -5,7 +5,7 @@
  * machine, and codex sends its first model request without the tools when a server misses its
  * start-up grace. So the entry reads stdin at once; when the first message is `initialize`, it
  * answers with exactly what the SDK server would (same protocol-version rule, same capabilities;
- * test/unit/mcp_early_stdio.test.ts compares both) as soon as the configuration is checked. The
+ * test/unit/mcp/early_stdio.test.ts compares both) as soon as the configuration is checked. The
  * SDK loads only after that answer went out (evaluating its modules blocks the event loop). The
  * buffered messages are then replayed to the SDK server when it connects, and its own answer to
  * that `initialize` is dropped, so its state (client capabilities, protocol version) is the same

@@ -43,5 +43,13 @@ export function terminateRun(executorPid: number, graceMs: number, exited: Promi
  * executor normally got them already). Returns how many there were.
  */
 export function sweepRun(teardown: RunTeardown): number {
-  return teardown.containment === 'tracking' ? signalMarked(teardown.runId, 'SIGKILL') : 0;
+  if (teardown.containment !== 'tracking') return 0;
+  // Rescan while a scan hits something: a process may fork while the previous scan runs.
+  let total = 0;
+  for (let round = 0; round < 3; round++) {
+    const hit = signalMarked(teardown.runId, 'SIGKILL');
+    total += hit;
+    if (hit === 0) break;
+  }
+  return total;
 }
