@@ -22,7 +22,7 @@ import { fixtureEventLines, writeInstantCodex } from './lib/fake_codex.js';
 import { HAVE_GNU_TIME, run, timedRun, type RunResult } from './lib/proc.js';
 import { kbToMb, ms, msRange, pairedDiffs, pairedRatios, ratio, ratioRange, summarize, table } from './lib/stats.js';
 import { bashXtrace, HAVE_STRACE, processTimeline } from './lib/trace.js';
-import { demoPayload, startWorld } from './lib/world.js';
+import { demoPayload, startWorld, executorBenchEnv } from './lib/world.js';
 
 const TARGET_RATIO = 1.05;
 const TARGET_ADDED_MS = 60;
@@ -206,16 +206,7 @@ export async function benchOverhead(ctx: BenchContext): Promise<BenchSection> {
     const fakeArgs = ['exec', '--json', '-C', world.home.workDir, '--output-last-message', fakeLast, '--skip-git-repo-check', '-s', 'danger-full-access', '-'];
     const execDir = path.join(dir, 'executor');
     mkdirSync(execDir, { recursive: true });
-    const executorEnv = {
-      ...fakeEnv,
-      CODEX_EXECUTOR_STDOUT_LOG: path.join(execDir, 'codex_stdout.jsonl'),
-      CODEX_EXECUTOR_STDERR_LOG: path.join(execDir, 'codex_stderr.txt'),
-      CODEX_EXECUTOR_STREAM_LOG: path.join(execDir, 'stream.log'),
-      CODEX_EXECUTOR_LAST_MESSAGE: path.join(execDir, 'last_message.txt'),
-      CODEX_EXECUTOR_WORK_DIR: execDir,
-      CODEX_EXECUTOR_KILL_GRACE_S: '3',
-      CODEX_EXECUTOR_WATCH_PID: String(process.pid),
-    };
+    const executorEnv = executorBenchEnv(fakeEnv, execDir);
     const fakeArms: Arm[] = [
       {
         name: 'wrapper + instant fake',

@@ -20,7 +20,7 @@ import { fixtureEventLines, writeInstantCodex } from './lib/fake_codex.js';
 import { run, type RunResult } from './lib/proc.js';
 import { ms, msRange, pairedDiffs, summarize, table } from './lib/stats.js';
 import { createHermeticCodexHome, hermeticWrapperEnv } from '../src/devtools/hermetic_codex.js';
-import { demoPayload } from './lib/world.js';
+import { demoPayload, executorBenchEnv } from './lib/world.js';
 import { buildSnapshotPrototype } from './lib/snapshot_prototype.js';
 
 const TARGET_ADDED_MS = 30;
@@ -71,16 +71,7 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
     const timeoutMs = 60_000;
     const completed = (r: RunResult) => r.code === 0 && r.stdout.toString('utf8').startsWith('RESULT: completed');
     const execDir = path.join(home.tmpDir, 'executor');
-    const executorEnv = {
-      ...env,
-      CODEX_EXECUTOR_STDOUT_LOG: path.join(execDir, 'codex_stdout.jsonl'),
-      CODEX_EXECUTOR_STDERR_LOG: path.join(execDir, 'codex_stderr.txt'),
-      CODEX_EXECUTOR_STREAM_LOG: path.join(execDir, 'stream.log'),
-      CODEX_EXECUTOR_LAST_MESSAGE: path.join(execDir, 'last_message.txt'),
-      CODEX_EXECUTOR_WORK_DIR: execDir,
-      CODEX_EXECUTOR_KILL_GRACE_S: '3',
-      CODEX_EXECUTOR_WATCH_PID: String(process.pid),
-    };
+    const executorEnv = executorBenchEnv(env, execDir);
     mkdirSync(execDir, { recursive: true });
     const snapshot = await buildSnapshotPrototype(ctx.repoRoot, dir);
     const snapshotArms: Arm[] =

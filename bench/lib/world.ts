@@ -56,3 +56,17 @@ export function demoPayload(extraDescription = ''): string {
     },
   });
 }
+
+/** The executor's own settings for a bench run that calls scripts/codex_executor.sh directly. */
+export function executorBenchEnv(base: NodeJS.ProcessEnv, execDir: string): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    CODEX_EXECUTOR_STDOUT_LOG: path.join(execDir, 'codex_stdout.jsonl'),
+    CODEX_EXECUTOR_STDERR_LOG: path.join(execDir, 'codex_stderr.txt'),
+    CODEX_EXECUTOR_STREAM_LOG: path.join(execDir, 'stream.log'),
+    CODEX_EXECUTOR_LAST_MESSAGE: path.join(execDir, 'last_message.txt'),
+    CODEX_EXECUTOR_WORK_DIR: execDir,
+    CODEX_EXECUTOR_KILL_GRACE_S: '3',
+    CODEX_EXECUTOR_WATCH_PID: String(process.pid),
+  };
+}
