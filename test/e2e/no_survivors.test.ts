@@ -18,15 +18,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedTurn, FAKE_ERROR_MESSAGES } from '../../src/devtools/fake_model_server.js';
 import { runTeammatePayload } from '../../src/index.js';
 import { detectNamespaceSupport } from '../../src/infrastructure/process/containment.js';
+import { DAEMONS } from '../support/daemons.js';
 import { commandLine, processesWithEnv, waitFor } from '../support/process_probe.js';
 import { executePayload, runWrapper, startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
 
 const PROBE = 'NOSURV_PROBE';
-// Two daemons that leave codex's process group and session, each writing a pid file first.
-const DAEMONS =
-  "setsid -f sh -c 'echo $$ > d1.pid; exec sleep 300' >/dev/null 2>&1 </dev/null; " +
-  "(setsid sh -c 'echo $$ > d2.pid; exec sleep 301' >/dev/null 2>&1 </dev/null &); " +
-  'while [ ! -s d1.pid ] || [ ! -s d2.pid ]; do sleep 0.05; done';
 const RESULT = 'RESULT: completed\nSUMMARY: started two daemons\nCHANGED_FILES: none\nCHECKS: none';
 
 // What the kernel allows here decides which suites run (a visible skip otherwise).
