@@ -243,7 +243,8 @@ async function runWithSettings(
   try {
     return await executeAndVerify(prompt, settings, options, mode, compat, workDir, projectDir, isolation);
   } finally {
-    if (ownLogDir) await rm(workDir, { recursive: true, force: true });
+    // Retries: a process of the run that is still ending may create a file there meanwhile.
+    if (ownLogDir) await rm(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 
