@@ -142,12 +142,16 @@ describe('typed settings → codex argv', () => {
 });
 
 /** The live view a run rendered. */
+// A locale every machine has: where en_US.UTF-8 is missing, bash warns on the fake codex's stderr,
+// and where that line lands among the stdout lines depends on timing.
+const LOCALE = { CODEX_WRAPPER_LANG: 'C.UTF-8' };
+
 async function renderedView(options: CodexRunOptions, vars: Record<string, string> = {}): Promise<string> {
   const display = new PassThrough();
   const chunks: Buffer[] = [];
   display.on('data', (chunk: Buffer) => chunks.push(chunk));
   const rec = recordingEnv();
-  const outcome = await runCodexPrompt('hello', { ...options, env: { ...rec.env, FAKE_CODEX_JSONL: fixturePath('events-extended.jsonl'), CODEX_STREAM_EXEC_MAX_CHARS: '20', ...vars }, display });
+  const outcome = await runCodexPrompt('hello', { ...options, env: { ...rec.env, FAKE_CODEX_JSONL: fixturePath('events-extended.jsonl'), CODEX_STREAM_EXEC_MAX_CHARS: '20', ...LOCALE, ...vars }, display });
   expect(outcome.ok).toBe(true);
   return Buffer.concat(chunks).toString('utf8');
 }
