@@ -6,7 +6,7 @@
  * The chosen policy is "refuse", never "replace": the caller's tree is left as it is.
  */
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A refused or failed file operation; `message` is one line that names the path. */
@@ -49,11 +49,10 @@ export async function createEmptyFile(file: string, mode = 0o600): Promise<void>
 }
 
 /**
- * Writes `data` to `file` (created or truncated) without following a symlink in its place.
- *
- * @throws UnsafePathError for a symlink, a non-regular file or an I/O error.
+ * Runs `fill` on `file`, created or truncated, without following a symlink in its place: the one
+ * open-verify-truncate sequence behind {@link writeFileNoFollow} and {@link copyFileNoFollow}.
  */
-export async function writeFileNoFollow(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+async function withRegularFileForWrite(file: string, mode: number, fill: (handle: FileHandle) => Promise<void>): Promise<void> {
   let handle;
   try {
     // Not O_TRUNC yet: a FIFO or device under the name is refused untouched.
@@ -66,7 +65,7 @@ export async function writeFileNoFollow(file: string, data: string | Uint8Array,
   try {
     if (!(await handle.stat()).isFile()) throw new UnsafePathError(`refusing a non-regular file: ${file}`, file, 'EINVAL');
     await handle.truncate(0);
-    if (data.length > 0) await handle.writeFile(data);
+    await fill(handle);
   } catch (error) {
     throw failed('write', file, error);
   } finally {
@@ -75,21 +74,23 @@ export async function writeFileNoFollow(file: string, data: string | Uint8Array,
 }
 
 /**
+ * Writes `data` to `file` (created or truncated) without following a symlink in its place.
+ *
+ * @throws UnsafePathError for a symlink, a non-regular file or an I/O error.
+ */
+export async function writeFileNoFollow(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  await withRegularFileForWrite(file, mode, async (handle) => {
+    if (data.length > 0) await handle.writeFile(data);
+  });
+}
+
+/**
  * Copies `source` to `dest` (created or truncated) without following a symlink at `dest`.
  *
  * @throws UnsafePathError for a symlink or non-regular file at `dest`, or an I/O error.
  */
 export async function copyFileNoFollow(source: string, dest: string, mode = 0o600): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dest, WRITE_FLAGS, mode);
-  } catch (error) {
-    if (codeOf(error) === 'ENXIO') throw new UnsafePathError(`refusing a non-regular file: ${dest}`, dest, 'ENXIO');
-    throw failed('write', dest, error);
-  }
-  try {
-    if (!(await handle.stat()).isFile()) throw new UnsafePathError(`refusing a non-regular file: ${dest}`, dest, 'EINVAL');
-    await handle.truncate(0);
+  await withRegularFileForWrite(dest, mode, async (handle) => {
     const input = await open(source, 'r');
     try {
       const chunk = Buffer.alloc(1 << 20);
@@ -101,11 +102,7 @@ export async function copyFileNoFollow(source: string, dest: string, mode = 0o60
     } finally {
       await input.close();
     }
-  } catch (error) {
-    throw failed('write', dest, error);
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
+  });
 }
 
 /**
