@@ -58,7 +58,8 @@ function baselineArms(
 }
 
 export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
-  const dir = path.join(ctx.tmpRoot, 'b8');
+  const dir = path.join(ctx.tmpRoot, 'b9');
+  mkdirSync(dir, { recursive: true });
   const home = createHermeticCodexHome({ baseUrl: 'http://127.0.0.1:9', parentDir: dir });
   const headline: HeadlineRow[] = [];
   const md: string[] = [];
