@@ -19,9 +19,9 @@ set -u
 readonly SELF=$$
 exec {ERRFD}>&2 # the real stderr: the live view and our own messages
 die() { printf 'codex_executor: %s\n' "$*" >&"$ERRFD"; exit 125; }
-src=${BASH_SOURCE[0]} # stream_view.awk sits next to the real script, also behind a symlink
-while [[ -L $src ]]; do l=$(readlink -- "$src") || break; [[ $l == /* ]] || l="$(dirname -- "$src")/$l"; src=$l; done
-VIEW_AWK="$(CDPATH='' cd -P -- "$(dirname -- "$src")" && pwd)/stream_view.awk"
+src=${BASH_SOURCE[0]} && [[ $src == */* ]] || src=./$src # (no dirname: a fork less per run)
+while [[ -L $src ]]; do l=$(readlink -- "$src") || break; [[ $l == /* ]] || l=${src%/*}/$l; src=$l; done
+VIEW_AWK=${src%/*}/stream_view.awk # stream_view.awk sits next to the real script
 [[ -r $VIEW_AWK ]] || die "missing $VIEW_AWK"
 secs() { [[ $1 =~ ^[0-9]*\.?[0-9]+$ ]] && printf %s "$1" || printf %s "$2"; }
 codex_bin=${CODEX_BIN:-codex} sandbox=${CODEX_SANDBOX:-workspace-write} lang=${CODEX_WRAPPER_LANG:-en_US.UTF-8}

@@ -1,8 +1,9 @@
 // Bundles each bin's compiled entry (dist/src/…) into ES modules in dist/bin/. Start-up time
 // counts on every wrapper run: one file instead of a few hundred module resolutions and reads
-// saves ~70 ms per run on a 2-core machine (docs/benchmarks.md, B1). The wrapper is split so that
-// execa and fast-glob, imported on first use, are chunks a run loads only when it gets that far
-// (docs/benchmarks.md, B9). The MCP server is split:
+// saves ~70 ms per run on a 2-core machine (docs/benchmarks.md, B1). The wrapper is one CommonJS
+// file with no run-time package in it (the adapter's run path needs none): node starts a CommonJS
+// main without initialising its ES module loader, a few ms per run (docs/benchmarks.md, B9); its
+// `import.meta.url` (package_paths.ts) becomes the bundle's own file URL. The MCP server is split:
 // what `initialize` needs is in the entry file, the run path / setup / doctor are chunks loaded
 // on first use (docs/benchmarks.md, B6).
 import { rmSync } from 'node:fs';
@@ -25,8 +26,10 @@ for (const dir of ['dist/bin/wrapper_chunks', 'dist/bin/mcp_chunks']) rmSync(dir
 await build({
   ...common,
   entryPoints: { codex_wrapper: 'dist/src/cli/codex_wrapper_cli.js' },
-  splitting: true,
-  chunkNames: 'wrapper_chunks/[name]-[hash]',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__bundleFileUrl' },
+  banner: { js: "const __bundleFileUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 await build({
   ...common,

@@ -9,7 +9,7 @@ import { MAX_PAYLOAD_BYTES } from '../infrastructure/adapter/codex/payload_valid
 import { packageRoot, packageVersion } from '../infrastructure/package_paths.js';
 import { envRunOptions } from './env_options.js';
 import { stderrLinesOf } from './error_lines.js';
-import { readStdinCapped } from './read_stdin.js';
+import { readFdCapped, readStdinCapped } from './read_stdin.js';
 import { installSignalAbort } from './signal_abort.js';
 import { parseWrapperArgs, wrapperHelp } from './wrapper_args.js';
 
@@ -21,6 +21,21 @@ export interface WrapperMainOptions {
 
 function writeStderr(lines: readonly string[]): void {
   if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/** All of stdin, at most {@link MAX_PAYLOAD_BYTES} + 1 bytes of it kept (an empty buffer when unreadable). */
+async function readPayload(signal: AbortSignal): Promise<Buffer> {
+  const direct = await readFdCapped(0, MAX_PAYLOAD_BYTES, signal);
+  if (direct.eof) return direct.data;
+  // A non-blocking stdin (shared with a parent that set O_NONBLOCK): the rest through the stream.
+  const stopReading = () => process.stdin.destroy();
+  signal.addEventListener('abort', stopReading, { once: true });
+  try {
+    const rest = await readStdinCapped(process.stdin, Math.max(0, MAX_PAYLOAD_BYTES - direct.data.length)).catch(() => Buffer.alloc(0));
+    return Buffer.concat([direct.data, rest]);
+  } finally {
+    signal.removeEventListener('abort', stopReading);
+  }
 }
 
 /** Runs one wrapper invocation and sets `process.exitCode`. Never throws. */
@@ -35,11 +50,10 @@ export async function main(options: WrapperMainOptions = {}): Promise<void> {
   }
   const signals = installSignalAbort();
   try {
-    const stopReading = () => process.stdin.destroy();
-    signals.signal.addEventListener('abort', stopReading, { once: true });
-    const stdin = await readStdinCapped(process.stdin, MAX_PAYLOAD_BYTES).catch(() => Buffer.alloc(0));
-    signals.signal.removeEventListener('abort', stopReading);
-    if (signals.received) return; // a signal during the read: no run yet, exit code already set
+    const stdin = await readPayload(signals.signal);
+    // A signal during the read: no run yet, the exit code is already set. Exit now: a read of fd 0
+    // that is still pending in the thread pool would keep the process waiting for the caller.
+    if (signals.received) process.exit();
     const fromEnv = envRunOptions(process.env);
     writeStderr(fromEnv.warnings);
     const outcome = await runTeammatePayload(stdin, {

@@ -4,7 +4,6 @@
  * repository root, a server that starts and lists its tools. Host configs and the sandbox are
  * warnings: a run works without them (other host, fallback sandbox).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -41,24 +40,11 @@ const ok = (name: string, detail: string): DoctorCheck => ({ level: 'ok', name, 
 const warn = (name: string, detail: string, fix: string): DoctorCheck => ({ level: 'warn', name, detail, fix });
 const fail = (name: string, detail: string, fix: string): DoctorCheck => ({ level: 'fail', name, detail, fix });
 
-/** Runs a command with a deadline; never throws. */
-function run(command: string, args: string[], options: { env: Env; cwd: string; timeoutMs: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: error.message });
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs a command with a deadline and its output captured; never throws (execa: `reject: false`). */
+async function run(command: string, args: string[], options: { env: Env; cwd: string; timeoutMs: number }): Promise<{ code: number | null; stdout: string }> {
+  const { execa } = await import('execa');
+  const result = await execa(command, args, { env: options.env, extendEnv: false, cwd: options.cwd, stdin: 'ignore', timeout: options.timeoutMs, reject: false });
+  return { code: result.exitCode ?? null, stdout: typeof result.stdout === 'string' ? result.stdout : '' };
 }
 
 async function checkCodex(env: Env, cwd: string): Promise<{ check: DoctorCheck; bin: string | null }> {

@@ -5,15 +5,19 @@
  * variable from its environment before it execs is not found: the documented limit of tracking.
  * The executor mirrors {@link markedPids} in its `stop_tree` (scripts/codex_executor.sh).
  */
-import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Name of the marker variable in codex's environment. */
 export const RUN_MARKER = 'CODEX_CHILD_RUN_ID';
 
-/** A fresh run id (only characters the executor accepts). */
+/**
+ * A fresh run id (only characters the executor accepts). It must be unique among the runs of this
+ * machine, not secret: every process of the run can read it from its own environment. Pid, clock
+ * and 64 random bits give that without loading node:crypto on every start (B9).
+ */
 export function newRunId(): string {
-  return randomUUID();
+  const random = () => Math.floor(Math.random() * 2 ** 32).toString(36);
+  return `${process.pid.toString(36)}-${Date.now().toString(36)}-${random()}${random()}`;
 }
 
 /**

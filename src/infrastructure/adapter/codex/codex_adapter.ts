@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 import { err, ok, type Failure, type Result, type Success } from '../../../domain/result.js';
-import { describeTeardown, type Containment } from '../../process/containment.js';
+import { chooseContainment, describeTeardown, type Containment } from '../../process/containment.js';
 import { isHandledSignal, signalExitCode } from '../../process/signals.js';
 import { createEmptyFile, UnsafePathError, writeFileNoFollow } from '../../fs/safe_fs.js';
 import { codexNotFoundError, resolveCodexBin } from './codex_binary.js';
@@ -140,6 +140,9 @@ async function resolveSettings(options: CodexRunOptions): Promise<Result<Resolve
   const invalidOption = validateSettingsOptions(options);
   if (invalidOption) return err(invalidOption);
   const env = options.env ?? process.env;
+  // Started now so that the probe runs while the payload is checked and the snapshot taken;
+  // the executor's teardown then finds it done (containment.ts caches it).
+  void chooseContainment(env);
   const cwd = options.cwd ?? process.cwd();
   const codexBin = envValue(env, 'CODEX_BIN', 'codex');
   const resolved = await resolveCodexBin(codexBin, env.PATH, cwd);

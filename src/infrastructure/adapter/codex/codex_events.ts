@@ -4,8 +4,7 @@
  * `turn.failed` message. Lines that are not JSON objects are counted, never fatal: a non-codex
  * binary or a codex bug must not crash the caller.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { followLines } from './event_follower.js';
 import { parseEventLine } from './codex_event_parser.js';
 import type { ThreadEvent, ThreadItem } from './codex_event_types.js';
 
@@ -140,16 +139,12 @@ export function summarizeEventText(text: string): CodexEventSummary {
 
 /**
  * Summarises a JSONL file line by line, so a huge stream (a command that printed 50 MB) is never
- * held in memory whole. A missing file gives an empty summary.
+ * held in memory whole: the follower's chunked reader, run once to the end (no readline, which
+ * would be one more module to load per wrapper run). A missing file gives an empty summary.
  */
 export async function summarizeEventFile(file: string): Promise<CodexEventSummary> {
   const accumulator = new EventAccumulator();
-  try {
-    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const line of lines) accumulator.push(line);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  await followLines(file, (line) => accumulator.push(line)).stop();
   return accumulator.summary;
 }
 

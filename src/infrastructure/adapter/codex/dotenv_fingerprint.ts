@@ -3,8 +3,9 @@
  * cap, as V661; above it a bounded fingerprint (size, mtime, ctime, inode and a SHA-256 of the
  * first and last MiB), so a huge or sparse file cannot hold a run for minutes.
  */
-import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { constants } from 'node:fs';
+import { createRequire } from 'node:module';
 import { lstat, open, readlink, stat, type FileHandle } from 'node:fs/promises';
 
 /** Default size above which a file is fingerprinted instead of hashed whole: 64 MiB. */
@@ -38,9 +39,20 @@ async function readInto(handle: FileHandle, buffer: Buffer, length: number, posi
   return bytesRead;
 }
 
+/**
+ * A SHA-256 hasher, with node:crypto loaded on first use: most projects have no `.env*` file, and
+ * loading it is one of the largest parts of a wrapper's start-up (docs/benchmarks.md, B9).
+ */
+function sha256(): Hash {
+  // require, not import(): a dynamic import would start node's ES module loader in the CommonJS
+  // bundle of the wrapper, which costs as much as it saves.
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256');
+}
+
 /** Hashes the whole file, one chunk at a time, checking the signal between chunks. */
 async function hashWhole(handle: FileHandle, buffer: Buffer, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = sha256();
   // Read to EOF rather than to st_size: /proc-like files report size 0 and still have bytes.
   for (;;) {
     const n = await readInto(handle, buffer, buffer.length, null, signal);
@@ -52,7 +64,7 @@ async function hashWhole(handle: FileHandle, buffer: Buffer, signal?: AbortSigna
 /** Hashes the first and the last {@link CHUNK_BYTES} with the identity of the file. */
 async function hashEnds(handle: FileHandle, buffer: Buffer, signal?: AbortSignal): Promise<string> {
   const info = await handle.stat({ bigint: true });
-  const hash = createHash('sha256');
+  const hash = sha256();
   const head = await readInto(handle, buffer, CHUNK_BYTES, 0, signal);
   hash.update(buffer.subarray(0, head));
   const tail = await readInto(handle, buffer, CHUNK_BYTES, Math.max(0, Number(info.size) - CHUNK_BYTES), signal);

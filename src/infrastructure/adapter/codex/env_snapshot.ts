@@ -13,11 +13,11 @@
  * when the abort signal fires.
  */
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { realpath } from 'node:fs/promises';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import { CHUNK_BYTES, DEFAULT_FULL_HASH_MAX_BYTES, fingerprintFile, SnapshotAbortedError } from './dotenv_fingerprint.js';
+import { listDotenvEntries } from './dotenv_walk.js';
 import type { EnvRecord } from '../../env.js';
 
 /** Relative path (with `/`) → fingerprint (SHA-256 hex, plus `→target` for symlinks). */
@@ -89,44 +89,6 @@ async function resolveRoot(root: string): Promise<string | null> {
 function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s+/g, ' ').trim();
-}
-
-/** Lists `**\/.env*` under `base`; the walk is destroyed as soon as the signal fires. */
-async function listDotenvEntries(base: string, signal?: AbortSignal): Promise<string[]> {
-  // Loaded on first use, so runs that take no snapshot do not evaluate it (docs/benchmarks.md, B9).
-  const { default: fg } = await import('fast-glob');
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new SnapshotAbortedError());
-    const entries: string[] = [];
-    const walk = fg.stream('**/.env*', {
-      cwd: base,
-      dot: true,
-      onlyFiles: false, // symlinks to files must be seen; directories are filtered by stat later
-      followSymbolicLinks: false,
-      caseSensitiveMatch: true,
-      suppressErrors: true, // unreadable directories are skipped silently, as in V661
-      unique: false, // one pattern yields no duplicates; the dedupe set cost ~10% (B3)
-      // fast-glob's default (one readdir per CPU in flight) leaves the walk waiting on the thread
-      // pool; 64 halves the time of a 100k-file tree (docs/benchmarks.md, B3). Each readdir holds
-      // its descriptor only inside one thread-pool task, so this does not add open files.
-      concurrency: 64,
-    }) as Readable;
-    const onAbort = () => {
-      walk.destroy();
-      reject(new SnapshotAbortedError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const done = () => signal?.removeEventListener('abort', onAbort);
-    walk.on('data', (entry: string) => entries.push(entry));
-    walk.once('error', (error) => {
-      done();
-      reject(error);
-    });
-    walk.once('end', () => {
-      done();
-      resolve(entries);
-    });
-  });
 }
 
 /**

@@ -6,6 +6,7 @@
  * timeout or abort the tree gets SIGTERM, then SIGKILL after a grace period; after every run the
  * marked leftovers are killed; the executor's watchdog ends the run if this process dies.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { executorScriptPath } from '../../package_paths.js';
@@ -97,38 +98,67 @@ export function executorPathsIn(dir: string): ExecutorPaths {
   };
 }
 
+/** The executor's stdout is the last message: more than this is a broken run, not a result. */
+const MAX_STDOUT_BYTES = 512 * 1024 * 1024;
+
+/** How the executor process ended, as `'close'` reports it (or why it never started). */
+interface ExecutorExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  spawnError?: string;
+}
+
+/**
+ * Spawns the executor in its own process group (so the whole tree can be signalled at once) with
+ * exactly `env`, writes the prompt to its stdin and closes it, and collects its stdout. A plain
+ * spawn: start-up counts on every wrapper run, and nothing more is needed here (B9).
+ */
+function spawnExecutor(args: string[], env: Record<string, string>, prompt: string, display: DisplayTarget): { child: ChildProcess; exit: Promise<ExecutorExit> } {
+  const child = spawn('bash', args, { env, detached: true, stdio: ['pipe', 'pipe', display === 'inherit' ? 'inherit' : 'pipe'] });
+  const exit = new Promise<ExecutorExit>((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let spawnError: string | undefined;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_STDOUT_BYTES) chunks.push(chunk);
+    });
+    child.once('error', (error) => {
+      spawnError = error.message;
+      if (child.pid === undefined) resolve({ code: null, signal: null, stdout: Buffer.alloc(0), spawnError });
+    });
+    child.once('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(chunks), ...(spawnError ? { spawnError } : {}) }));
+  });
+  // The executor saves the whole prompt before it starts codex; a pipe it closed early (it failed
+  // to set up) is reported by its exit status, not by EPIPE here.
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(prompt);
+  if (typeof display === 'object') child.stderr?.pipe(display, { end: false });
+  else if (display === 'ignore') child.stderr?.resume();
+  return { child, exit };
+}
+
 /**
  * Starts the executor and waits for it. Never throws for a failing codex: the exit status is data.
  */
 export async function runExecutor(options: ExecutorRunOptions): Promise<ExecutorRunResult> {
   const graceMs = options.killGraceMs ?? 3000;
-  const display = options.display ?? 'inherit';
   const started = Date.now();
   const teardown = await prepareTeardown(options.env);
-  // Loaded on first use: evaluating execa is the largest part of the bundle's start-up (B9).
-  const { execa } = await import('execa');
-  const child = execa('bash', [executorScriptPath(), ...(options.extraArgs ?? [])], {
-    input: options.prompt,
-    env: executorEnv(options, graceMs, teardown),
-    extendEnv: false,
-    detached: true, // own process group, so the whole tree can be signalled at once
-    cleanup: false,
-    stdout: 'pipe',
-    stderr: display === 'inherit' ? 'inherit' : 'pipe',
-    encoding: 'buffer',
-    stripFinalNewline: false,
-    maxBuffer: 512 * 1024 * 1024,
-    reject: false,
-  });
-  if (typeof display === 'object') child.stderr?.pipe(display, { end: false });
-  else if (display === 'ignore') child.stderr?.resume();
+  const { child, exit } = spawnExecutor(
+    [executorScriptPath(), ...(options.extraArgs ?? [])],
+    executorEnv(options, graceMs, teardown),
+    options.prompt,
+    options.display ?? 'inherit',
+  );
 
   let timedOut = false;
   let cancelled = false;
   let abortReason: unknown;
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    if (stopping === undefined && child.pid !== undefined) stopping = terminateRun(child.pid, graceMs + 2000, child, teardown);
+    if (stopping === undefined && child.pid !== undefined) stopping = terminateRun(child.pid, graceMs + 2000, exit, teardown);
   };
   const timer =
     options.timeoutMs !== undefined
@@ -146,19 +176,14 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    const result = await child;
+    const result = await exit;
     await stopping;
     const leftovers = sweepRun(teardown);
-    const exitCode =
-      typeof result.exitCode === 'number'
-        ? result.exitCode
-        : result.signal
-          ? (signalExitCode(result.signal) ?? 128)
-          : 1;
-    const spawnFailed = result.failed && result.exitCode === undefined && !result.signal;
+    const spawnFailed = result.spawnError !== undefined && result.code === null && result.signal === null;
+    const exitCode = result.code ?? (result.signal ? (signalExitCode(result.signal) ?? 128) : 1);
     return {
       exitCode,
-      stdout: Buffer.from(result.stdout ?? new Uint8Array()),
+      stdout: result.stdout,
       timedOut,
       cancelled,
       abortReason,
@@ -166,7 +191,7 @@ export async function runExecutor(options: ExecutorRunOptions): Promise<Executor
       spawnFailed,
       containment: teardown.containment,
       leftovers,
-      ...(spawnFailed ? { spawnError: result.shortMessage } : {}),
+      ...(spawnFailed ? { spawnError: result.spawnError } : {}),
     };
   } finally {
     if (timer) clearTimeout(timer);

@@ -4,8 +4,6 @@
  * object. The mode check (row 9) is separate, {@link checkMode}, because the `.env` deny check
  * (row 8) must run between the two.
  */
-import { z } from 'zod';
-
 import { childError, type CodexChildError } from '../../../domain/errors.js';
 import { err, ok, type Failure, type Result } from '../../../domain/result.js';
 import { parsePyJson } from '../../../compat/python/py_json.js';
@@ -52,36 +50,30 @@ export interface TeammatePayload {
   readonly task: TaskFields;
 }
 
-/** A Python dict as the reader builds it. */
-const pyDictSchema = z.object({
-  kind: z.literal('dict'),
-  entries: z.custom<Map<string, PyValue>>((value) => value instanceof Map),
-});
+/**
+ * True for a Python dict as the reader builds it. Two plain checks rather than a schema library:
+ * this runs on every wrapper start, where loading one costs more than the whole validation (B9).
+ */
+function isPyDict(value: PyValue | undefined): value is PyDict {
+  return value !== undefined && value.kind === 'dict' && value.entries instanceof Map;
+}
 
-/** Row 6: the root must be an object; picks the fields the wrapper reads. */
-const rootSchema = pyDictSchema.transform((root) => ({
-  root: root as PyDict,
-  mode: root.entries.get('mode'),
-  teammateId: root.entries.get('teammate_id'),
-  // §3.5: `payload.get("task") or {}` — any falsy value (missing, null, 0, "", [], …) is `{}`.
-  task: pyOr(root.entries.get('task'), emptyDict()),
-}));
-
-/** Row 7: after the falsy → `{}` rule, `task` must be an object too. */
-const taskSchema = pyDictSchema.transform(
-  (task): TaskFields => ({
-    id: task.entries.get('id'),
-    title: task.entries.get('title'),
-    description: task.entries.get('description'),
-    targetPaths: task.entries.get('target_paths'),
-    dependsOn: task.entries.get('depends_on'),
-    requiresPlan: task.entries.get('requires_plan'),
-    progressLog: task.entries.get('progress_log'),
-    currentPhase: task.entries.get('current_phase'),
-    currentPhaseIndex: task.entries.get('current_phase_index'),
-    personaPolicy: task.entries.get('persona_policy'),
-  }),
-);
+/** The `task` fields the prompts read (a key that is absent stays `undefined`). */
+function taskFields(task: PyDict): TaskFields {
+  const get = (key: string) => task.entries.get(key);
+  return {
+    id: get('id'),
+    title: get('title'),
+    description: get('description'),
+    targetPaths: get('target_paths'),
+    dependsOn: get('depends_on'),
+    requiresPlan: get('requires_plan'),
+    progressLog: get('progress_log'),
+    currentPhase: get('current_phase'),
+    currentPhaseIndex: get('current_phase_index'),
+    personaPolicy: get('persona_policy'),
+  };
+}
 
 /**
  * The V661 emptiness rule (§3.2) on raw bytes: bash's `$(cat)` drops NUL bytes and removes all
@@ -139,11 +131,13 @@ export function validatePayload(stdin: Uint8Array): Result<TeammatePayload> {
   }
   const parsed = parsePyJson(v661JsonText(decoded));
   if (!parsed.ok) return badInput('invalid_json', `invalid input payload: ${parsed.error}`);
-  const root = rootSchema.safeParse(parsed.value);
-  if (!root.success) return badInput('invalid_root', 'invalid input payload: root must be JSON object');
-  const task = taskSchema.safeParse(root.data.task);
-  if (!task.success) return badInput('invalid_task', 'invalid input payload: task must be JSON object');
-  return ok({ root: root.data.root, mode: root.data.mode, teammateId: root.data.teammateId, task: task.data });
+  const root = parsed.value;
+  // Row 6: the root must be an object.
+  if (!isPyDict(root)) return badInput('invalid_root', 'invalid input payload: root must be JSON object');
+  // Row 7, after §3.5's `payload.get("task") or {}`: any falsy value (missing, null, 0, "", [], …) is `{}`.
+  const task = pyOr(root.entries.get('task'), emptyDict());
+  if (!isPyDict(task)) return badInput('invalid_task', 'invalid input payload: task must be JSON object');
+  return ok({ root, mode: root.entries.get('mode'), teammateId: root.entries.get('teammate_id'), task: taskFields(task) });
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
- * The wrapper's shipped bundle is split (issue 12, start-up): execa and fast-glob are chunks the
- * entry imports only when a run reaches the executor or the `.env` snapshot. These tests pin the
- * split and show that the chunks resolve wherever the bin is started from: through a symlink in
- * another directory (how npm links a global bin) and from a copy of the package's `files` with no
- * node_modules (the bundle is self-contained). Runs use the REAL codex binary and the fake model.
+ * The wrapper's shipped bundle (issue 12, start-up): one CommonJS file that holds no run-time
+ * package (the run path needs none of execa, fast-glob or zod, and evaluating them was most of a
+ * start), loaded by a CommonJS bin. These tests pin that shape and show that the bundle runs
+ * wherever the bin is started from: through a symlink in another directory (how npm links a global
+ * bin) and from a copy of the package's `files` with no node_modules (the bundle is
+ * self-contained). Runs use the REAL codex binary and the fake model.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RESULT_TEXT } from '../../src/devtools/fake_model_server.js';
 import { executePayload, REPO_ROOT, startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
 
-const ENTRY = path.join(REPO_ROOT, 'dist', 'bin', 'codex_wrapper.mjs');
+const ENTRY = path.join(REPO_ROOT, 'dist', 'bin', 'codex_wrapper.cjs');
 
 let world: CodexWorld;
 let scratch: string;
@@ -46,20 +47,18 @@ function runBin(bin: string, input: string, env: Record<string, string>): Promis
   });
 }
 
-describe('the wrapper bundle split', () => {
-  it('keeps execa and fast-glob out of the entry file: each is a chunk behind a dynamic import', () => {
+describe('the wrapper bundle', () => {
+  it('is one CommonJS file that holds no run-time package and imports nothing but node built-ins', () => {
     const text = readFileSync(ENTRY, 'utf8');
     // esbuild marks every bundled source file with a `// …node_modules/<pkg>/…` comment line
-    const holds = (code: string, pkg: string) => new RegExp(`^// (?:\\S*/)?node_modules/${pkg}/`, 'm').test(code);
-    expect(holds(text, 'execa')).toBe(false);
-    expect(holds(text, 'fast-glob')).toBe(false);
-    const dynamic = [...text.matchAll(/import\(\s*"(\.\/wrapper_chunks\/[^"]+\.mjs)"\s*\)/g)].map((m) => m[1] as string);
-    const staticImports = [...text.matchAll(/^import\s[^;]*?from\s*"(\.\/wrapper_chunks\/[^"]+)"/gm)].map((m) => m[1] as string);
-    const chunkHolding = (pkg: string) =>
-      dynamic.filter((rel) => holds(readFileSync(path.join(path.dirname(ENTRY), rel), 'utf8'), pkg));
-    expect(chunkHolding('execa')).toHaveLength(1);
-    expect(chunkHolding('fast-glob')).toHaveLength(1);
-    for (const rel of [...chunkHolding('execa'), ...chunkHolding('fast-glob')]) expect(staticImports).not.toContain(rel);
+    const bundled = [...text.matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1]);
+    expect(bundled).toEqual([]);
+    expect(text).toMatch(/^\/\/ dist\/src\/cli\/codex_wrapper_cli\.js$/m); // the sanity of the check above
+    const required = new Set([...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1] as string));
+    expect([...required].filter((name) => !name.startsWith('node:'))).toEqual([]);
+    expect(text).not.toMatch(/\bimport\(/); // no chunk, no ES module loader
+    expect(existsSync(path.join(REPO_ROOT, 'dist', 'bin', 'wrapper_chunks'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(REPO_ROOT, 'bin', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
   });
 
   it('runs a normal payload through a symlink to the bin in another directory', async () => {
@@ -87,7 +86,7 @@ describe('the wrapper bundle split', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(DEMO_RESULT_TEXT);
-    // the bad-input path, which loads neither chunk, still answers with its one line
+    // the bad-input path still answers with its one line
     const bad = await runBin(path.join(copy, 'bin', 'codex-wrapper'), '{', world.env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^invalid input payload: /);
