@@ -10,20 +10,20 @@ export type { CodexChildErrorReason, CodexChildErrorDetails, Containment, StopPh
 export type { Result, Success, Failure } from './domain/result.js';
 
 // Runs: a teammate payload (the codex_wrapper.sh contract), a ready prompt, or either as a stream.
-export { runTeammatePayload, runCodexPrompt } from './infrastructure/adapter/codex/codex_adapter.js';
-export type { CodexRunOptions, CodexRunOutcome, CodexRunSuccess, CodexRunFacts } from './infrastructure/adapter/codex/codex_adapter.js';
-export type { CodexSettingsOptions, SandboxMode, ReasoningEffort, StreamView } from './infrastructure/adapter/codex/executor_settings.js';
-export type { DisplayTarget, ExecutorPaths as RunLogPaths } from './infrastructure/adapter/codex/executor_runner.js';
-export type { CompatMode } from './infrastructure/adapter/codex/compat_mode.js';
-export type { TaskPhase } from './infrastructure/adapter/codex/task_phase.js';
-export { runStreamed, type StreamedRun, type StreamedRunInput, type StreamedRunOptions } from './infrastructure/adapter/codex/run_streamed.js';
+export { runTeammatePayload, runCodexPrompt } from './infrastructure/adapter/codex/index.js';
+export type { CodexRunOptions, CodexRunOutcome, CodexRunSuccess, CodexRunFacts } from './infrastructure/adapter/codex/index.js';
+export type { CodexSettingsOptions, SandboxMode, ReasoningEffort, StreamView } from './infrastructure/adapter/codex/index.js';
+export type { DisplayTarget, ExecutorPaths as RunLogPaths } from './infrastructure/adapter/codex/index.js';
+export type { CompatMode } from './infrastructure/adapter/codex/index.js';
+export type { TaskPhase } from './infrastructure/adapter/codex/index.js';
+export { runStreamed, type StreamedRun, type StreamedRunInput, type StreamedRunOptions } from './infrastructure/adapter/codex/index.js';
 
 // The result block and the facts of a run.
-export { parseResultBlock } from './infrastructure/adapter/codex/result_parser.js';
-export type { ParsedResult, ResultBlock, ParseResultOptions, PhaseJudgment } from './infrastructure/adapter/codex/result_parser.js';
-export type { CodexUsage, CodexFileChange, CodexCommand } from './infrastructure/adapter/codex/codex_events.js';
+export { parseResultBlock } from './infrastructure/adapter/codex/index.js';
+export type { ParsedResult, ResultBlock, ParseResultOptions, PhaseJudgment } from './infrastructure/adapter/codex/index.js';
+export type { CodexUsage, CodexFileChange, CodexCommand } from './infrastructure/adapter/codex/index.js';
 
 // codex's --json events, typed.
-export { isItemEvent } from './infrastructure/adapter/codex/codex_event_types.js';
-export type { ThreadEvent, ThreadStartedEvent, TurnStartedEvent, TurnCompletedEvent, TurnFailedEvent, ItemEvent, ItemStartedEvent, ItemUpdatedEvent, ItemCompletedEvent, ThreadErrorEvent, UnknownThreadEvent, ThreadError, Usage, ThreadItem, AgentMessageItem, ReasoningItem, CommandExecutionItem, CommandExecutionStatus, FileChangeItem, FileUpdateChange, PatchChangeKind, PatchApplyStatus, McpToolCallItem, McpToolCallStatus, WebSearchItem, TodoListItem, TodoItem, ErrorItem, UnknownThreadItem, JsonObject } from './infrastructure/adapter/codex/codex_event_types.js';
-export { parseEventLine } from './infrastructure/adapter/codex/codex_event_parser.js';
+export { isItemEvent } from './infrastructure/adapter/codex/index.js';
+export type { ThreadEvent, ThreadStartedEvent, TurnStartedEvent, TurnCompletedEvent, TurnFailedEvent, ItemEvent, ItemStartedEvent, ItemUpdatedEvent, ItemCompletedEvent, ThreadErrorEvent, UnknownThreadEvent, ThreadError, Usage, ThreadItem, AgentMessageItem, ReasoningItem, CommandExecutionItem, CommandExecutionStatus, FileChangeItem, FileUpdateChange, PatchChangeKind, PatchApplyStatus, McpToolCallItem, McpToolCallStatus, WebSearchItem, TodoListItem, TodoItem, ErrorItem, UnknownThreadItem, JsonObject } from './infrastructure/adapter/codex/index.js';
+export { parseEventLine } from './infrastructure/adapter/codex/index.js';

@@ -4,8 +4,7 @@
  * All logic lives in the adapter; this file only wires stdin, signals and exit codes.
  */
 import { EXIT } from '../domain/errors.js';
-import { runTeammatePayload } from '../infrastructure/adapter/codex/codex_adapter.js';
-import { MAX_PAYLOAD_BYTES } from '../infrastructure/adapter/codex/payload_validator.js';
+import { MAX_PAYLOAD_BYTES, runTeammatePayload } from '../infrastructure/adapter/codex/index.js';
 import { packageRoot, packageVersion } from '../infrastructure/package_paths.js';
 import { envRunOptions } from './env_options.js';
 import { stderrLinesOf } from './error_lines.js';

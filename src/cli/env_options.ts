@@ -4,8 +4,6 @@
  * codex judges but the typed options cannot hold (`CODEX_SANDBOX=bogus`) is left to the env, so
  * it still reaches codex byte for byte, as before.
  */
-import type { CodexRunOptions } from '../infrastructure/adapter/codex/codex_adapter.js';
-import { decideCompat } from '../infrastructure/adapter/codex/compat_mode.js';
 import {
   executorSettingsFromEnv,
   REASONING_EFFORTS,
@@ -13,7 +11,9 @@ import {
   type CodexSettingsOptions,
   type ReasoningEffort,
   type SandboxMode,
-} from '../infrastructure/adapter/codex/executor_settings.js';
+  decideCompat,
+  type CodexRunOptions,
+} from '../infrastructure/adapter/codex/index.js';
 import type { EnvRecord } from '../infrastructure/env.js';
 
 /** The options a wrapper run takes from its environment, and the warnings to print first. */

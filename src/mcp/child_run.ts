@@ -6,9 +6,7 @@
  */
 import path from 'node:path';
 import type { CodexChildError } from '../domain/errors.js';
-import { runCodexPrompt, type CodexRunOutcome } from '../infrastructure/adapter/codex/codex_adapter.js';
-import type { CodexUsage } from '../infrastructure/adapter/codex/codex_events.js';
-import { describeTeardown } from '../infrastructure/process/containment.js';
+import { describeTeardown, runCodexPrompt, type CodexRunOptions, type CodexRunOutcome, type CodexUsage } from '../infrastructure/adapter/codex/index.js';
 import type { SandboxMode, ServerConfig } from './config.js';
 import { QueueAbortedError, type FifoSemaphore } from './fifo_semaphore.js';
 import { eventProgressMessage, type ProgressReporter } from './progress.js';
@@ -134,21 +132,27 @@ export function describeOutcome(outcome: CodexRunOutcome): Pick<ChildRunReport, 
   }
 }
 
-/** The environment the adapter reads for one run (settings it takes from `CODEX_*` variables). */
-export function childEnv(config: ServerConfig, request: Pick<ChildRunRequest, 'workdir' | 'sandbox' | 'model' | 'runDir'>): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {
-    ...config.env,
-    TARGET_PROJECT_DIR: request.workdir,
-    CODEX_SANDBOX: request.sandbox,
-    CODEX_FULL_AUTO: '0', // would replace -s
-    CODEX_SKIP_GIT_REPO_CHECK: '1',
-    CODEX_STREAM_LOGS: '0', // no live view: stdout is the protocol, stderr is for our log lines
-    // Parallel runs must not share the wrapper's single-file copies (failure log, debug prompt).
-    CODEX_ERROR_LOG_PATH: path.join(request.runDir, 'codex_error.log'),
-    CODEX_PROMPT_LOG_PATH: path.join(request.runDir, '.tmp', 'codex_prompt.txt'),
+/**
+ * The adapter options of one run: the typed codex settings (sandbox, model, git check) plus the
+ * environment for what only has an env setting (the project dir, no live view, and per-run paths
+ * for the wrapper's single-file copies, which parallel runs must not share).
+ */
+export function childRunSettings(
+  config: ServerConfig,
+  request: Pick<ChildRunRequest, 'workdir' | 'sandbox' | 'model' | 'runDir'>,
+): Pick<CodexRunOptions, 'env' | 'sandbox' | 'model' | 'skipGitRepoCheck'> {
+  return {
+    env: {
+      ...config.env,
+      TARGET_PROJECT_DIR: request.workdir,
+      CODEX_STREAM_LOGS: '0', // no live view: stdout is the protocol, stderr is for our log lines
+      CODEX_ERROR_LOG_PATH: path.join(request.runDir, 'codex_error.log'),
+      CODEX_PROMPT_LOG_PATH: path.join(request.runDir, '.tmp', 'codex_prompt.txt'),
+    },
+    sandbox: request.sandbox,
+    skipGitRepoCheck: true,
+    ...(request.model !== undefined ? { model: request.model } : {}),
   };
-  if (request.model !== undefined) env.CODEX_MODEL = request.model;
-  return env;
 }
 
 /**
@@ -188,7 +192,7 @@ export async function runChild(request: ChildRunRequest, deps: ChildRunDeps): Pr
     if (refused !== null) return notStarted(queueMs, refused);
     void request.progress('started');
     const outcome = await runCodexPrompt(request.prompt, {
-      env: childEnv(deps.config, request),
+      ...childRunSettings(deps.config, request),
       cwd: deps.config.repoRoot,
       runDir: request.runDir,
       logFiles: request.logs,

@@ -11,8 +11,7 @@
  */
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parentCodexHome } from '../infrastructure/adapter/codex/isolation/credentials.js';
-import { sharedConfigNames } from '../infrastructure/adapter/codex/isolation/link_config.js';
+import { parentCodexHome, sharedConfigNames } from '../infrastructure/adapter/codex/index.js';
 
 /** What marks an entry as this server: the bin name in its command or arguments. */
 export const SELF_PATTERN = /codex[-_]child[-_]mcp/;

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify, type TomlTable } from 'smol-toml';
-import { parentCodexHome } from '../../infrastructure/adapter/codex/isolation/credentials.js';
+import { parentCodexHome } from '../../infrastructure/adapter/codex/index.js';
 import { writeWithBackup } from './backup.js';
 import { FORWARDED_ENV, type HostEntry } from './host_entry.js';
 

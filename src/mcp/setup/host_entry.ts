@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { resolveCodexBin } from '../../infrastructure/adapter/codex/codex_binary.js';
+import { resolveCodexBin } from '../../infrastructure/adapter/codex/index.js';
 import { packageRoot } from '../../infrastructure/package_paths.js';
 import { parsePositiveInt } from '../config.js';
 import { DEFAULT_TIMEOUT_S } from '../tool_schemas.js';

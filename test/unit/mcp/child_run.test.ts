@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { childError, type CodexChildErrorInit, type CodexChildErrorReason } from '../../../src/domain/errors.js';
 import type { CodexRunFacts, CodexRunOutcome } from '../../../src/infrastructure/adapter/codex/codex_adapter.js';
-import { childEnv, describeOutcome, failureSummary, type ChildRunReport } from '../../../src/mcp/child_run.js';
+import { executorSettingsEnv, executorSettingsFromEnv } from '../../../src/infrastructure/adapter/codex/executor_settings.js';
+import { childRunSettings, describeOutcome, failureSummary, type ChildRunReport } from '../../../src/mcp/child_run.js';
 import type { ServerConfig } from '../../../src/mcp/config.js';
 
 const facts: CodexRunFacts = {
@@ -84,19 +85,29 @@ describe('failureSummary', () => {
   });
 });
 
-describe('childEnv', () => {
-  it('sets the adapter settings for the run on top of the server env', () => {
-    const config = { env: { PATH: '/bin', CODEX_FULL_AUTO: '1', CODEX_STREAM_LOGS: '1' } } as unknown as ServerConfig;
-    expect(childEnv(config, { workdir: '/w', sandbox: 'read-only', model: 'm', runDir: '/r' })).toEqual({
-      PATH: '/bin',
-      TARGET_PROJECT_DIR: '/w',
-      CODEX_SANDBOX: 'read-only',
-      CODEX_FULL_AUTO: '0',
-      CODEX_SKIP_GIT_REPO_CHECK: '1',
-      CODEX_STREAM_LOGS: '0',
-      CODEX_MODEL: 'm',
-      CODEX_ERROR_LOG_PATH: '/r/codex_error.log',
-      CODEX_PROMPT_LOG_PATH: '/r/.tmp/codex_prompt.txt',
+describe('childRunSettings', () => {
+  it('gives the run typed codex settings and its env-only settings on top of the server env', () => {
+    const config = { env: { PATH: '/bin', CODEX_FULL_AUTO: '1', CODEX_STREAM_LOGS: '1', TARGET_PROJECT_DIR: '/elsewhere' } } as unknown as ServerConfig;
+    expect(childRunSettings(config, { workdir: '/w', sandbox: 'read-only', model: 'm', runDir: '/r' })).toEqual({
+      env: {
+        PATH: '/bin',
+        CODEX_FULL_AUTO: '1', // the typed sandbox wins over it (executor_settings.ts)
+        TARGET_PROJECT_DIR: '/w',
+        CODEX_STREAM_LOGS: '0',
+        CODEX_ERROR_LOG_PATH: '/r/codex_error.log',
+        CODEX_PROMPT_LOG_PATH: '/r/.tmp/codex_prompt.txt',
+      },
+      sandbox: 'read-only',
+      skipGitRepoCheck: true,
+      model: 'm',
     });
+  });
+
+  it('leaves the model to codex when the call names none, and the executor then runs with the typed sandbox', () => {
+    const config = { env: { CODEX_FULL_AUTO: '1', CODEX_SANDBOX: 'danger-full-access', CODEX_MODEL: 'from-env' } } as unknown as ServerConfig;
+    const settings = childRunSettings(config, { workdir: '/w', sandbox: 'read-only', model: undefined, runDir: '/r' });
+    expect('model' in settings).toBe(false);
+    const env = { ...settings.env, ...executorSettingsEnv(settings, settings.env ?? {}) };
+    expect(executorSettingsFromEnv(env)).toMatchObject({ sandbox: 'read-only', skipGitRepoCheck: true, model: 'from-env' });
   });
 });
