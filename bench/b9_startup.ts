@@ -2,26 +2,24 @@
  * B9 — wrapper start-up against node's own floor (issue 12, "Start-up near the floor").
  *
  * Side by side, round-robin (order rotated every round): bare `node -e 0`; `bin/codex-wrapper`
- * with an instant fake codex (a normal run: validation, two `.env` snapshots, the executor);
- * the same with the snapshot off (CODEX_DENY_DOTENV=0: fast-glob never loaded); the
- * wrapper on invalid JSON (exit 2: neither execa nor fast-glob loaded); the executor script
- * alone with the same fake (the bash + awk part of the floor); and node importing each shipped
- * bundle file on its own (what evaluating it costs). Wall and tree CPU (user+sys) per arm.
+ * with an instant fake codex (a normal run: validation, the namespace probe, two `.env` snapshots,
+ * the executor), the same without the probe (tracking) and without the snapshot; the wrapper on
+ * invalid JSON (exit 2) and for `--version` (node plus the bundle); the executor script alone with
+ * the same fake, tracking and in a PID namespace (the bash + awk part of the floor); node requiring
+ * the built-ins the bundle loads. Wall and tree CPU (user+sys) per arm.
  *
  * BENCH_BASELINE_ROOT=<another built checkout> adds that checkout's wrapper (normal run and
  * invalid JSON) to the same rounds: before/after figures measured side by side.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { checkDeadline, type BenchContext, type BenchSection, type HeadlineRow } from './lib/context.js';
 import { fixtureEventLines, writeInstantCodex } from './lib/fake_codex.js';
 import { run, type RunResult } from './lib/proc.js';
 import { ms, msRange, pairedDiffs, summarize, table } from './lib/stats.js';
 import { createHermeticCodexHome, hermeticWrapperEnv } from '../src/devtools/hermetic_codex.js';
 import { demoPayload, executorBenchEnv } from './lib/world.js';
-import { buildSnapshotPrototype } from './lib/snapshot_prototype.js';
 
 const TARGET_ADDED_MS = 30;
 
@@ -31,18 +29,8 @@ interface Arm {
   ok(result: RunResult): boolean;
 }
 
-/** The wrapper's shipped files: the entry bundle and its chunks (dist/bin/wrapper_chunks). */
-function bundleFiles(repoRoot: string): string[] {
-  const bin = path.join(repoRoot, 'dist', 'bin');
-  const chunks = path.join(bin, 'wrapper_chunks');
-  let names: string[] = [];
-  try {
-    names = readdirSync(chunks).filter((n) => n.endsWith('.mjs')).map((n) => path.join(chunks, n));
-  } catch {
-    // an unsplit build has no chunk directory
-  }
-  return [path.join(bin, 'codex_wrapper.mjs'), ...names.filter((f) => statSync(f).size > 10_000)];
-}
+/** The node built-ins the wrapper bundle requires at load (dist/bin/codex_wrapper.cjs). */
+const BUNDLE_BUILTINS = ['node:child_process', 'node:fs', 'node:fs/promises', 'node:os', 'node:path', 'node:string_decoder', 'node:url', 'node:util'];
 
 /** The normal-run and invalid-JSON arms of another built checkout (none when `root` is unset). */
 function baselineArms(
@@ -74,47 +62,32 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
     const execDir = path.join(home.tmpDir, 'executor');
     const executorEnv = executorBenchEnv(env, execDir);
     mkdirSync(execDir, { recursive: true });
-    const snapshot = await buildSnapshotPrototype(ctx.repoRoot, dir);
-    const snapshotArms: Arm[] =
-      'blob' in snapshot
-        ? [
-            {
-              name: 'V8 snapshot prototype: wrapper + instant fake (normal run)',
-              once: () => run(process.execPath, ['--snapshot-blob', snapshot.blob, wrapper], { env, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }),
-              ok: completed,
-            },
-            {
-              name: 'V8 snapshot prototype: wrapper, invalid JSON (exit 2)',
-              once: () => run(process.execPath, ['--snapshot-blob', snapshot.blob, wrapper], { env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs }),
-              ok: (r) => r.code === 2,
-            },
-          ]
-        : [];
+    const quiet = { stdout: 'pipe' as const, stderr: 'ignore' as const, timeoutMs };
+    const wrapperArm = (name: string, input: string, extraEnv: Record<string, string>, ok: (r: RunResult) => boolean, args: string[] = []): Arm => ({
+      name,
+      once: () => run(wrapper, args, { ...quiet, env: { ...env, ...extraEnv }, input }),
+      ok,
+    });
+    const executorArm = (name: string, contain: string): Arm => ({
+      name,
+      once: () => run('bash', [executor], { ...quiet, env: { ...executorEnv, CODEX_EXECUTOR_CONTAIN: contain }, input: 'prompt' }),
+      ok: completed,
+    });
     const arms: Arm[] = [
       { name: 'node -e 0', once: () => run(process.execPath, ['-e', '0'], { env, timeoutMs }), ok: (r) => r.code === 0 },
-      { name: 'wrapper + instant fake (normal run)', once: () => run(wrapper, [], { env, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
+      wrapperArm('wrapper + instant fake (normal run)', payload, {}, completed),
+      wrapperArm('wrapper + instant fake, CODEX_CHILD_CONTAINMENT=tracking (no namespace probe)', payload, { CODEX_CHILD_CONTAINMENT: 'tracking' }, completed),
+      wrapperArm('wrapper + instant fake, CODEX_DENY_DOTENV=0 (no snapshot)', payload, { CODEX_DENY_DOTENV: '0' }, completed),
+      wrapperArm('wrapper, invalid JSON (exit 2)', '{', {}, (r) => r.code === 2),
+      wrapperArm('wrapper --version (node + the bundle)', '', {}, (r) => r.code === 0, ['--version']),
+      executorArm('executor script alone + instant fake (tracking)', 'tracking'),
+      executorArm('executor script alone + instant fake (PID namespace)', 'pidns'),
       {
-        name: 'wrapper + instant fake, CODEX_DENY_DOTENV=0',
-        once: () => run(wrapper, [], { env: { ...env, CODEX_DENY_DOTENV: '0' }, input: payload, stdout: 'pipe', stderr: 'ignore', timeoutMs }),
-        ok: completed,
-      },
-      { name: 'wrapper, invalid JSON (exit 2)', once: () => run(wrapper, [], { env, input: '{', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: (r) => r.code === 2 },
-      { name: 'executor script alone + instant fake', once: () => run('bash', [executor], { env: executorEnv, input: 'prompt', stdout: 'pipe', stderr: 'ignore', timeoutMs }), ok: completed },
-      ...baselineArms(process.env.BENCH_BASELINE_ROOT, { env, payload, timeoutMs, completed }),
-      ...snapshotArms,
-      // the builtin a spawn without execa would use: what that path would pay instead
-      {
-        name: 'node importing node:child_process (builtin)',
-        once: () => run(process.execPath, ['--input-type=module', '-e', "await import('node:child_process')"], { env, timeoutMs }),
+        name: 'node requiring the built-ins the bundle loads',
+        once: () => run(process.execPath, ['-e', BUNDLE_BUILTINS.map((m) => `require(${JSON.stringify(m)})`).join(';')], { env, timeoutMs }),
         ok: (r) => r.code === 0,
       },
-      ...bundleFiles(ctx.repoRoot).map(
-        (file): Arm => ({
-          name: `node importing ${path.relative(ctx.repoRoot, file)} (${(statSync(file).size / 1024).toFixed(0)} KiB)`,
-          once: () => run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)})`], { env, timeoutMs }),
-          ok: (r) => r.code === 0,
-        }),
-      ),
+      ...baselineArms(process.env.BENCH_BASELINE_ROOT, { env, payload, timeoutMs, completed }),
     ];
     const rounds = ctx.quick ? 10 : 40;
     const loadBefore = os.loadavg();
@@ -138,7 +111,7 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
     const get = (name: string) => samples.get(name)!;
     const floor = get('node -e 0');
     const normal = get('wrapper + instant fake (normal run)');
-    const executorAlone = get('executor script alone + instant fake');
+    const executorAlone = get('executor script alone + instant fake (PID namespace)').wall.length ? get('executor script alone + instant fake (PID namespace)') : get('executor script alone + instant fake (tracking)');
     const med = (xs: number[]) => summarize(xs).median;
     const addedWall = med(normal.wall) - med(floor.wall);
     const addedCpu = med(normal.cpu) - med(floor.cpu);
@@ -148,13 +121,11 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
       'Method: every arm is one child process started by the benchmark; the arms run round-robin with the order rotated every round ' +
         `(2 warm-up rounds, ${rounds} measured). Wall = spawn() to 'close'; tree CPU = user+sys of the reaped process tree ` +
         '(cutime+cstime of /proc/self/stat around each run, 10 ms ticks, so medians of many runs). The fake codex is the instant sh ' +
-        'script of B1b. "node importing …" = `node --input-type=module -e "await import(file)"`: node start-up plus parsing and ' +
-        `evaluating that file alone. Load average (1/5/15 min) before: ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, ` +
+        'script of B1b. "PID namespace" = `CODEX_EXECUTOR_CONTAIN=pidns` (what a run as root gets; it fails where the kernel refuses one). ' +
+        `Load average (1/5/15 min) before: ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, ` +
         `after: ${loadAfter.map((x) => x.toFixed(1)).join(' ')} (${os.cpus().length} cores).` +
         (process.env.BENCH_BASELINE_ROOT ? ` Baseline arms: the build in \`${process.env.BENCH_BASELINE_ROOT}\`, same rounds.` : '') +
-        ('blob' in snapshot
-          ? ' "V8 snapshot prototype" = `node --snapshot-blob <blob> bin/codex-wrapper`, the blob built by `bench/lib/snapshot_prototype.ts` from this build (not shipped).'
-          : ` V8 snapshot prototype skipped: ${snapshot.skipped}.`),
+        '',
     );
     md.push('');
     md.push(
@@ -177,8 +148,9 @@ export async function benchStartup(ctx: BenchContext): Promise<BenchSection> {
     md.push('');
     md.push(
       `- **normal run − \`node -e 0\`: ${ms(addedWall)} ms wall** (per-round differences: median ${msRange(paired)} ms), ${ms(addedCpu)} ms tree CPU. ` +
-        `Target ≤ ${TARGET_ADDED_MS} ms. Of that, the executor script with bash, awk and the fake accounts for ` +
-        `${ms(med(executorAlone.wall) - med(floor.wall))} ms wall over \`node -e 0\` on its own.`,
+        `Target ≤ ${TARGET_ADDED_MS} ms. The executor script on its own (bash, awk, tee and the fake, in a PID namespace as a run here) takes ` +
+        `${ms(med(executorAlone.wall))} ms wall and ${ms(med(executorAlone.cpu))} ms CPU: it runs after node has started, so it adds to node's own start; ` +
+        `what the JavaScript side adds on top of both is ${ms(med(normal.wall) - med(floor.wall) - med(executorAlone.wall))} ms wall.`,
     );
     headline.push({
       bench: 'B9',

@@ -140,9 +140,6 @@ async function resolveSettings(options: CodexRunOptions): Promise<Result<Resolve
   const invalidOption = validateSettingsOptions(options);
   if (invalidOption) return err(invalidOption);
   const env = options.env ?? process.env;
-  // Started now so that the probe runs while the payload is checked and the snapshot taken;
-  // the executor's teardown then finds it done (containment.ts caches it).
-  void chooseContainment(env);
   const cwd = options.cwd ?? process.cwd();
   const codexBin = envValue(env, 'CODEX_BIN', 'codex');
   const resolved = await resolveCodexBin(codexBin, env.PATH, cwd);
@@ -211,6 +208,9 @@ async function runWithSettings(
   mode: PromptMode | null,
   compat: CompatDecision,
 ): Promise<CodexRunOutcome> {
+  // Probed now, so that the probe runs while the snapshot is taken; the executor's teardown then
+  // finds it done (containment.ts caches it). Not earlier: bad input starts no process.
+  void chooseContainment(settings.env);
   const projectDir = settings.projectPath;
   if (!(await isDirectory(projectDir))) {
     return failure(
