@@ -7,7 +7,7 @@
  *  - takeDotenvSnapshot (src/infrastructure/adapter/codex/env_snapshot.ts), in this process;
  *  - V661's method in python3: `Path(root).resolve().rglob('.env*')`, `is_file()`, sha256 of each
  *    hit — timed inside the interpreter (perf_counter) and as a whole process;
- *  - a candidate walker (bench/lib/dotenv_walk_candidate.ts) that measures the suggested fix.
+ *  - the walk as it shipped before (fast-glob, bench/lib/dotenv_fast_glob_reference.ts), as a reference.
  * All three must find the same files with the same hashes.
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { takeDotenvSnapshot } from '../src/infrastructure/adapter/codex/env_snapshot.js';
 import { checkDeadline, type BenchContext, type BenchSection, type HeadlineRow } from './lib/context.js';
 import { profileInProcess, summarizeProfile, topLines } from './lib/cpuprofile.js';
-import { candidateSnapshot, candidateSnapshotSync } from './lib/dotenv_walk_candidate.js';
+import { fastGlobSnapshot } from './lib/dotenv_fast_glob_reference.js';
 import { run, which } from './lib/proc.js';
 import { ms, msRange, pairedRatios, ratio, ratioRange, summarize, table } from './lib/stats.js';
 
@@ -85,7 +85,7 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
   const tree = generateTree(root, total);
   ctx.log(`B3: tree ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (${tree.files} files, ${tree.dirs} directories)`);
 
-  const samples = { node: [] as number[], pyInner: [] as number[], pyProcess: [] as number[], candidate: [] as number[], candidateSync: [] as number[] };
+  const samples = { node: [] as number[], pyInner: [] as number[], pyProcess: [] as number[], fastGlob: [] as number[] };
   const mismatches: string[] = [];
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' };
 
@@ -102,14 +102,9 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
     const parsed = JSON.parse(r.stdout.toString('utf8')) as { ms: number; snapshot: Record<string, string> };
     return { inner: parsed.ms, wall: r.wallMs, snap: new Map(Object.entries(parsed.snapshot)) };
   };
-  const candArm = async () => {
+  const fastGlobArm = async () => {
     const t = performance.now();
-    const snap = await candidateSnapshot(root);
-    return { dt: performance.now() - t, snap };
-  };
-  const candSyncArm = async () => {
-    const t = performance.now();
-    const snap = await candidateSnapshotSync(root);
+    const snap = await fastGlobSnapshot(root);
     return { dt: performance.now() - t, snap };
   };
   const stripLinks = (m: Map<string, string>) => new Map([...m].map(([k, v]) => [k, v.split('→')[0] as string]));
@@ -121,11 +116,9 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
   // warm-up: fills the dentry/inode caches for everyone alike
   const w1 = await nodeArm();
   const w2 = await pyArm();
-  const w3 = await candArm();
-  const w4 = await candSyncArm();
+  const w3 = await fastGlobArm();
   compare('node vs python (link targets stripped)', stripLinks(w1.snap), w2.snap);
-  compare('candidate vs node', w3.snap, w1.snap);
-  compare('sync candidate vs node', w4.snap, w1.snap);
+  compare('fast-glob reference vs node', w3.snap, w1.snap);
   const found = w1.snap.size;
 
   const rounds = ctx.quick ? 5 : 15;
@@ -139,8 +132,7 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
         samples.pyInner.push(p.inner);
         samples.pyProcess.push(p.wall);
       },
-      async () => samples.candidate.push((await candArm()).dt),
-      async () => samples.candidateSync.push((await candSyncArm()).dt),
+      async () => samples.fastGlob.push((await fastGlobArm()).dt),
     ];
     for (let i = 0; i < arms.length; i += 1) await (arms[(i + r) % arms.length] as () => Promise<unknown>)();
   }
@@ -148,8 +140,7 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
   const node = summarize(samples.node);
   const pyInner = summarize(samples.pyInner);
   const pyProc = summarize(samples.pyProcess);
-  const cand = summarize(samples.candidate);
-  const candSync = summarize(samples.candidateSync);
+  const fastGlobRef = summarize(samples.fastGlob);
   const headlineRatio = node.median / pyInner.median;
   const md: string[] = [];
   md.push(
@@ -161,12 +152,12 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
   );
   md.push('');
   md.push(
-    'Arms: **takeDotenvSnapshot** = the shipped function (fast-glob `**/.env*`, `dot`, `onlyFiles:false`, no symlink following, then ' +
+    'Arms: **takeDotenvSnapshot** = the shipped function (a `readdir(withFileTypes)` walk, 16 reads in flight, no symlink following, then ' +
       'stat + streamed SHA-256 per hit) called in the benchmark process; **python3 rglob** = V661\'s method ' +
       '(`Path(root).resolve().rglob(".env*")`, `is_file()`, `hashlib.sha256(read_bytes())`) timed with `perf_counter` inside ' +
       'python3 (no interpreter start-up), and the same as a whole `python3 -c` process (what V661 paid per snapshot); ' +
-      '**candidates** = bench/lib/dotenv_walk_candidate.ts: a `readdir(withFileTypes)` walk, async with 16 reads in flight or ' +
-      'with `readdirSync` (the suggested fix; same results, checked).',
+      '**fast-glob** = bench/lib/dotenv_fast_glob_reference.ts: the walk as it shipped before (`**/.env*`, `dot`, `onlyFiles:false`, ' +
+      '64 reads in flight), with the shipped fingerprints (same results, checked).',
   );
   md.push('');
   md.push(
@@ -176,8 +167,7 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
         ['takeDotenvSnapshot (shipped)', String(node.n), msRange(node), `${ratio(headlineRatio)} (${ratioRange(summarize(pairedRatios(samples.node, samples.pyInner)))})`],
         ['python3 rglob, timed in-process', String(pyInner.n), msRange(pyInner), '1'],
         ['python3 rglob, whole process', String(pyProc.n), msRange(pyProc), ratio(pyProc.median / pyInner.median)],
-        ['candidate: async readdir walker (16 in flight)', String(cand.n), msRange(cand), `${ratio(cand.median / pyInner.median)} (${ratioRange(summarize(pairedRatios(samples.candidate, samples.pyInner)))})`],
-        ['candidate: readdirSync walker', String(candSync.n), msRange(candSync), `${ratio(candSync.median / pyInner.median)} (${ratioRange(summarize(pairedRatios(samples.candidateSync, samples.pyInner)))})`],
+        ['fast-glob walk (the previous implementation)', String(fastGlobRef.n), msRange(fastGlobRef), `${ratio(fastGlobRef.median / pyInner.median)} (${ratioRange(summarize(pairedRatios(samples.fastGlob, samples.pyInner)))})`],
       ],
     ),
   );
@@ -217,12 +207,6 @@ export async function benchEnvSnapshot(ctx: BenchContext): Promise<BenchSection>
     md.push('');
     md.push(...topLines(summary.byFunction, 12).map((l) => `- ${l}`));
     md.push('');
-    md.push(
-      `The candidate walkers (same results) take ${ratio(cand.median / node.median)} (async) and ${ratio(candSync.median / node.median)} (sync) ` +
-        "of the shipped function's time here. Both issue the same getdents64 calls as fast-glob (one readdir with file types per " +
-        'directory); what they drop is fast-glob\'s per-entry work (pattern matcher, `unique` set, path joins, fastq/@nodelib queue ' +
-        'callbacks) and, for the sync one, the thread-pool round trip per directory (the `(idle)` and `dispatch` samples above).',
-    );
   }
   rmSync(root, { recursive: true, force: true });
   return { id: 'B3', title: 'B3 — .env snapshot', headline, markdown: md.join('\n'), raw: { tree, found, samples, mismatches } };
