@@ -65,7 +65,21 @@ function liveMembersOnLinux(pgid: number): boolean {
 }
 
 // Unref'd: a grace timer that lost its race must not keep the process alive after the work is done.
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+/** Waits `ms`; the timer holds the event loop, so a CLI never exits in the middle of a teardown. */
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits for `promise` or `ms`, whichever comes first, and clears the timer either way: a grace
+ * timer left running would keep the process alive for the whole grace after the group ended.
+ */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The process groups of every descendant of `root` (Linux: from /proc; elsewhere none). codex
@@ -109,14 +123,14 @@ export async function terminateGroup(
   for (const pid of tracked()) signalled.push(signalPid(pid, 'SIGTERM'));
   if (!signalled.some(Boolean)) return;
   const deadline = Date.now() + graceMs;
-  await Promise.race([exited, delay(graceMs)]);
+  await waitAtMost(exited, graceMs);
   while (alive() && Date.now() < deadline) await delay(25);
   // Groups that appeared during the grace (a command started late) are caught too.
   for (const group of descendantGroups(pgid)) if (!groups.includes(group)) groups.push(group);
   if (alive()) {
     for (const group of groups) signalGroup(group, 'SIGKILL');
     for (const pid of tracked()) signalPid(pid, 'SIGKILL');
-    await Promise.race([exited, delay(1000)]);
+    await waitAtMost(exited, 1000);
   }
 }
 

@@ -1,10 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { chooseContainment, detectNamespaceSupport } from '../../../../src/infrastructure/process/containment.js';
 import { descendantGroups, groupAlive, terminateGroup } from '../../../../src/infrastructure/process/process_group.js';
 import { markedPids, newRunId, RUN_MARKER, signalMarked } from '../../../../src/infrastructure/process/run_marker.js';
 import { processesWithEnv, waitFor } from '../../../support/process_probe.js';
+import { REPO_ROOT } from '../../../support/wrapper_harness.js';
 
 describe('terminateGroup', () => {
   it('kills the group and descendants that started their own session (as codex does for commands)', async () => {
@@ -23,6 +28,33 @@ describe('terminateGroup', () => {
     await terminateGroup(pgid, 500, exited);
     expect(await waitFor(() => processesWithEnv('PG_TEST_MARK', mark).length === 0, 30_000)).toBe(true);
     expect(groupAlive(pgid)).toBe(false);
+  });
+
+  it('holds the event loop while it waits: a process with nothing else to do finishes the teardown', async () => {
+    // A node process whose only work is the teardown: the leader dies of the SIGTERM at once, a
+    // member that ignores it stays. With timers that do not hold the loop, node would exit in
+    // the middle (before the SIGKILL and before "after"), as the wrapper once did before its
+    // temp-dir removal.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-loop-'));
+    try {
+      const ready = path.join(dir, 'ready');
+      const module = pathToFileURL(path.join(REPO_ROOT, 'dist', 'src', 'infrastructure', 'process', 'process_group.js')).href;
+      const script = [
+        "import { spawn } from 'node:child_process';",
+        "import { existsSync } from 'node:fs';",
+        `import { groupAlive, terminateGroup } from ${JSON.stringify(module)};`,
+        `const leader = spawn('sh', ['-c', ${JSON.stringify(`(trap '' TERM; : > '${ready}'; exec sleep 300) & wait`)}], { detached: true, stdio: 'ignore' });`,
+        'const exited = new Promise((resolve) => leader.once("exit", resolve));',
+        `while (!existsSync(${JSON.stringify(ready)})) await new Promise((resolve) => setTimeout(resolve, 20));`,
+        'await terminateGroup(leader.pid, 300, exited);',
+        'process.stdout.write(`after ${groupAlive(leader.pid)}\\n`);',
+      ].join('\n');
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe('after false\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('returns at once for a group that is already gone', async () => {
