@@ -27,7 +27,9 @@ function faultEnv(extra: Record<string, string> = {}) {
   const tmp = path.join(world.home.root, `tmp-${mark}`);
   mkdirSync(tmp);
   const env = { ...world.env, [MARK]: mark, TMPDIR: tmp, CODEX_STREAM_LOGS: '0', ...extra };
-  const sleepRunning = () => processesWithEnv(MARK, mark).some((pid) => commandLine(pid).startsWith('sleep'));
+  // The model's `sleep 300`, not the executor watchdog's `sleep 0.5` (it carries the mark too): a
+  // signal must reach the run while codex's command runs, not while the executor starts.
+  const sleepRunning = () => processesWithEnv(MARK, mark).some((pid) => /^sleep 300\b/.test(commandLine(pid)));
   const survivors = () => processesWithEnv(MARK, mark).map((pid) => `${pid}: ${commandLine(pid)}`);
   return { env, tmp, sleepRunning, survivors };
 }
@@ -69,6 +71,24 @@ describe('signals to bin/codex-wrapper mid-run', () => {
     expect(sent).toBe(true);
     expect(run.code).toBe(code);
     expect(run.stdout).toBe('');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    await expectNothingLeft(f);
+  });
+
+  it('SIGTERM as soon as the executor started (codex may not have yet) → exit 143, nothing left', async () => {
+    const f = faultEnv();
+    const executorRunning = () => processesWithEnv(MARK, f.env[MARK]).some((pid) => commandLine(pid).includes('codex_executor.sh'));
+    let sent = false;
+    const run = await runWrapper(executePayload('sleep:300'), f.env, {
+      onSpawn: (child) => {
+        void waitFor(executorRunning, 30_000).then(() => {
+          sent = true;
+          child.kill('SIGTERM');
+        });
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.code).toBe(143);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     await expectNothingLeft(f);
   });
