@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # codex_executor.sh - the thin shell half of the drop-in wrapper (codex-wrapper-contract.md §8.2,
-# §9.5, §11.2). TypeScript does the logic and owns process-tree teardown (src/infrastructure/
-# process/); this only runs `codex exec --json` in its own process group (in a PID namespace when
-# asked) with the prompt as stdin, tees the raw streams, renders the view (stream_view.awk),
-# forwards signals, watches for a dead parent, prints the last message and exits with codex's status.
+# §9.5, §11.2). TypeScript does the logic and owns process-tree teardown (src/infrastructure/process/);
+# this runs `codex exec --json` in its own process group (in a PID namespace when asked) with the
+# prompt as stdin, tees the raw streams, renders the view (stream_view.awk), forwards signals,
+# watches for a dead parent, prints the last message and exits with codex's status.
 # Usage: codex_executor.sh [EXTRA CODEX ARGS...] < prompt     (argv: see `args` below)
 # Environment (empty = unset): CODEX_BIN (codex) CODEX_MODEL CODEX_REASONING_EFFORT CODEX_PROFILE
 #   TARGET_PROJECT_DIR ($PWD) CODEX_SANDBOX (workspace-write) CODEX_FULL_AUTO (1: workspace-write)
@@ -23,14 +23,13 @@ src=${BASH_SOURCE[0]} && [[ $src == */* ]] || src=./$src # (no dirname: a fork l
 while [[ -L $src ]]; do l=$(readlink -- "$src") || break; [[ $l == /* ]] || l=${src%/*}/$l; src=$l; done
 VIEW_AWK=${src%/*}/stream_view.awk # stream_view.awk sits next to the real script
 [[ -r $VIEW_AWK ]] || die "missing $VIEW_AWK"
-secs() { [[ $1 =~ ^[0-9]*\.?[0-9]+$ ]] && printf %s "$1" || printf %s "$2"; }
+secs() { [[ $2 =~ ^[0-9]*\.?[0-9]+$ ]] && printf -v "$1" %s "$2" || printf -v "$1" %s "$3"; } # (no $(): no fork)
 codex_bin=${CODEX_BIN:-codex} sandbox=${CODEX_SANDBOX:-workspace-write} lang=${CODEX_WRAPPER_LANG:-en_US.UTF-8}
 [[ ${CODEX_FULL_AUTO:-0} == 1 ]] && sandbox=workspace-write # codex 0.169 rejects --full-auto
-view=${CODEX_STREAM_VIEW:-all} max=${CODEX_STREAM_EXEC_MAX_CHARS:-180} display=0
+view=${CODEX_STREAM_VIEW:-all} max=${CODEX_STREAM_EXEC_MAX_CHARS:-180} display=0 && [[ ${CODEX_STREAM_LOGS:-1} == 1 ]] && display=1
 case $view in all_compact | assistant | thinking) ;; *) view=all ;; esac
 [[ $max =~ ^[-+]?[0-9]+$ ]] || max=0 # not a base-10 integer: no truncation
-[[ ${CODEX_STREAM_LOGS:-1} == 1 ]] && display=1
-grace=$(secs "${CODEX_EXECUTOR_KILL_GRACE_S:-}" 3) drain=$(secs "${CODEX_EXECUTOR_DRAIN_GRACE_S:-}" 2)
+secs grace "${CODEX_EXECUTOR_KILL_GRACE_S:-}" 3 && secs drain "${CODEX_EXECUTOR_DRAIN_GRACE_S:-}" 2
 watch_pid=${CODEX_EXECUTOR_WATCH_PID:-$PPID} run_id=${CODEX_EXECUTOR_RUN_ID:-} orphan=${CODEX_EXECUTOR_ORPHAN_DIR:-}
 [[ $watch_pid =~ ^[1-9][0-9]*$ ]] || watch_pid=$PPID
 [[ $run_id =~ ^[A-Za-z0-9_.-]+$ ]] || run_id="$SELF-$RANDOM$RANDOM$RANDOM$RANDOM"
@@ -73,10 +72,9 @@ finish() { # codex has ended: end what it left, let the readers and the view see
     wait "$view_pid" 2>/dev/null
     cancel && view_pid=''
 }
+hush() { trap '' INT TERM HUP && [[ -n $cat_pid ]] && kill -KILL "$cat_pid" 2>/dev/null; return 0; }
 cleanup() {
-    trap '' INT TERM HUP
-    [[ -n $cat_pid ]] && kill -KILL "$cat_pid" 2>/dev/null
-    stop_tree KILL && cancel
+    hush && stop_tree KILL && cancel
     [[ -n $watchdog_pid ]] && kill -KILL -- "-$watchdog_pid" 2>/dev/null
     [[ -n $readers_pid ]] && kill -KILL -- "-$readers_pid" 2>/dev/null
     [[ -n $view_pid ]] && kill -KILL "$view_pid" 2>/dev/null
@@ -84,8 +82,7 @@ cleanup() {
     kill -0 "$watch_pid" 2>/dev/null || [[ -z $orphan ]] || rm -rf -- "$orphan" # nobody else will
 }
 on_signal() {
-    trap '' INT TERM HUP
-    [[ -n $cat_pid ]] && kill -KILL "$cat_pid" 2>/dev/null
+    hush
     if [[ -n $codex_pid ]]; then
         stop_tree TERM && later "$grace" stop_tree KILL
         wait "$codex_pid" 2>/dev/null # (no view drain: `wait` for it can hang inside a trap)
@@ -100,13 +97,10 @@ work=$(mktemp -d "$work_base/codex-executor.XXXXXX" 2>/dev/null) || { work=''; d
 mkfifo "$work/out" "$work/err" "$work/merged" 2>/dev/null || die "cannot create fifos in $work"
 prompt="$work/prompt" # read in the background: a signal is handled while the caller holds stdin
 cat <&0 >"$prompt" {ERRFD}>&- & cat_pid=$!
-wait "$cat_pid" || die "cannot save the prompt"
-cat_pid='' && exec 0</dev/null
+wait "$cat_pid" || die "cannot save the prompt"; cat_pid='' && exec 0</dev/null
 outfile() { # the given path (truncated; "./" so awk never takes it for a special) or a private one
-    local p=${2:-$work/$3}
-    [[ $p == /* ]] || p="./$p"
-    : >"$p" 2>/dev/null || die "cannot write $p"
-    printf -v "$1" '%s' "$p"
+    local p=${2:-$work/$3} && [[ $p == /* ]] || p="./$p"
+    : >"$p" 2>/dev/null && printf -v "$1" '%s' "$p" || die "cannot write $p"
 }
 outfile stdout_log "${CODEX_EXECUTOR_STDOUT_LOG:-}" stdout.log && outfile stderr_log "${CODEX_EXECUTOR_STDERR_LOG:-}" stderr.log
 outfile stream_log "${CODEX_EXECUTOR_STREAM_LOG:-}" stream.log && outfile last_message "${CODEX_EXECUTOR_LAST_MESSAGE:-}" last_message
@@ -120,8 +114,7 @@ args+=(-s "$sandbox" "$@" -)
 backtrace=${CODEX_RUST_BACKTRACE:-0}
 if [[ ${CODEX_WRAPPER_DEBUG:-0} == 1 ]]; then # V661's lines (contract §11.1), then the containment
     printf -v cmd '%q ' "LANG=$lang" "LC_ALL=$lang" "RUST_BACKTRACE=$backtrace" "$codex_bin" "${args[@]}"
-    printf '[codex_wrapper] prompt_stdin=%s\n[codex_wrapper] cmd=%s\n' "$prompt" "$cmd" >&"$ERRFD"
-    printf '[codex_wrapper] containment=%s run_id=%s\n' "$contain" "$run_id" >&"$ERRFD"
+    printf '[codex_wrapper] %s\n' "prompt_stdin=$prompt" "cmd=$cmd" "containment=$contain run_id=$run_id" >&"$ERRFD"
 fi
 exec 2>/dev/null # job-status noise must never reach the caller; children redirect explicitly
 
