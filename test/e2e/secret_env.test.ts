@@ -67,7 +67,7 @@ function expectHiddenAndPassed(project: string): void {
   expect(vars.get('USER')).toBe('probe-user');
   expect(vars.get('LANG')).toBe('C.UTF-8');
   // the run's own teardown marker (set by the executor for codex) must still reach commands
-  expect(vars.get('CODEX_CHILD_RUN_ID')).toMatch(/^[0-9a-f-]{8,}$/);
+  expect(vars.get('CODEX_CHILD_RUN_ID')).toMatch(/^[0-9a-z]+-[0-9a-z]+-[0-9a-z]{2,}$/); // newRunId(): pid-clock-random
 }
 
 describe('secrets hidden from the model\'s commands', () => {
