@@ -309,7 +309,7 @@ async function executeOnClock(
   // are created here, not by the executor (whose `: >file` would follow a planted symlink): a
   // symlink or non-regular file under a log name is refused before codex starts.
   try {
-    for (const file of Object.values(paths)) await createEmptyFile(file);
+    await Promise.all(Object.values(paths).map((file) => createEmptyFile(file)));
   } catch (error) {
     if (!(error instanceof UnsafePathError)) throw error;
     return failure(childError({ reason: 'run_dir_failed', message: `cannot prepare the run's log files: ${error.message}`, details: { path: error.path } }));
