@@ -228,50 +228,45 @@ function str(p) { return (T[p] == "s") ? jdec(V[p]) : "" }
 # escaped, literals as written), T[path] (s string, l literal, o object, a array) and N[path]
 # (array length); paths like "item.text", "item.changes.0.path".  1 = one JSON object.
 function jparse(s,    n, i, p, path) {
-    split("", V); split("", T); split("", N)
+    delete V; delete T; delete N
     if (index(s, "\\")) { gsub(/\\\\/, "\001", s); gsub(/\\"/, "\002", s) }
-    n = split(s, P, "\"")
-    if (n % 2 == 0) return 0
-    D = 0; DONE = 0
-    if (P[1] == "{") { D = 1; OBJ[1] = EXPK[1] = 1; HAS[1] = 0; PRE[1] = "" } else if (!walk(P[1])) return 0
-    for (i = 2; i <= n; i += 2) {
-        if (D == 0) return 0
-        if (OBJ[D] && EXPK[D]) {
-            if (P[i + 1] == ":" && i + 2 < n) {        # "key":"value": both strings at once
+    if ((n = split(s, P, "\"")) % 2 == 0) return 0
+    DONE = 0
+    if (P[1] == "{") { D = OBJ[1] = E = 1; PRE[1] = "" }
+    else { D = E = 0; if (!walk(P[1]) || D == 0) return DONE && n == 1 }
+    for (i = 2; i < n; i += 2) {
+        if (E) {                                       # a key
+            if ((p = P[i + 1]) == ":") {               # "key":"value": both strings at once
                 path = PRE[D] P[i]; V[path] = P[i + 2]; T[path] = "s"
-                i += 2
-                if (P[i + 1] == ",") continue          # EXPK stays 1
-                EXPK[D] = 0
-            } else { KEY[D] = P[i]; EXPK[D] = 0 }
-            if (P[i + 1] == "}" || (P[i + 1] == "}}" && OBJ[D - 1])) { D -= length(P[i + 1]); DONE = (D == 0); continue }
-        } else {
-            path = PRE[D] (OBJ[D] ? KEY[D] : IX[D]); V[path] = P[i]; T[path] = "s"; HAS[D] = 1
-        }
-        if (P[i + 1] == ",") { if (OBJ[D]) EXPK[D] = 1; else IX[D]++ }
-        else if (P[i + 1] == ":{") { T[PRE[D] KEY[D]] = "o"; HAS[D] = 1; PRE[D + 1] = PRE[D] KEY[D] "."; D++; OBJ[D] = EXPK[D] = 1; HAS[D] = 0 }
-        else if (P[i + 1] != ":" && !walk(P[i + 1])) return 0
+                if ((p = P[(i += 2) + 1]) == ",") continue
+                E = 0
+                if (p == "}" || (p == "}}" && OBJ[D - 1])) { if ((D -= length(p)) == 0) return i + 1 == n; continue }
+            } else { KEY[D] = P[i]; E = 0 }
+        } else { path = PRE[D] (OBJ[D] ? KEY[D] : IX[D]); V[path] = P[i]; T[path] = "s"; HAS[D] = 1; p = P[i + 1] }
+        if (p == ",") { if (OBJ[D]) E = 1; else IX[D]++ }
+        else if (p == ":{") { T[PRE[D] KEY[D]] = "o"; PRE[D + 1] = PRE[D] KEY[D] "."; D++; OBJ[D] = E = 1 }
+        else if (p != ":") { if (!walk(p)) return 0; if (D == 0) return i + 1 == n }
     }
-    return DONE && D == 0
+    return 0
 }
 # The structure between two strings, byte by byte: brackets, commas and literals.
-function walk(p,    k, L, c, x, path, lit) {
+function walk(p,    k, L, x, path, lit) {
     L = length(p)
     for (k = 1; k <= L; k++) {
-        x = index(",}]{[:", c = substr(p, k, 1))
-        if (x == 6 || c == " " || c == "\t" || c == "\r") continue
+        if ((x = index(",}]{[: \t\r", substr(p, k, 1))) > 5) continue
         if (D == 0 && (DONE || x != 4)) return 0
-        if (x == 1) { if (OBJ[D]) EXPK[D] = 1; else IX[D]++; continue }
+        if (x == 1) { if (OBJ[D]) E = 1; else IX[D]++; continue }
         if (x == 2 || x == 3) {
             if (OBJ[D] != (x == 2)) return 0
             if (x == 3) N[CUR[D]] = HAS[D] ? IX[D] + 1 : 0
             if (--D == 0) DONE = 1
-            continue
+            E = 0; continue
         }
         path = (D == 0) ? "" : PRE[D] (OBJ[D] ? KEY[D] : IX[D])
         if (D) HAS[D] = 1
         if (x) {
             if (D) T[path] = (x == 4) ? "o" : "a"
-            D++; OBJ[D] = (x == 4); EXPK[D] = 1; IX[D] = 0; HAS[D] = 0; CUR[D] = path
+            D++; OBJ[D] = E = (x == 4); IX[D] = 0; HAS[D] = 0; CUR[D] = path
             PRE[D] = (D == 1) ? "" : path "."
             continue
         }
