@@ -46,6 +46,7 @@ BEGIN {
     SHOW["user"] = display && view != "thinking"
     SHOW["exec"] = SHOW["tool"] = display && view != "assistant" && view != "thinking"
     SHOW["echo"] = display && (view == "all" || COMPACT)
+    LOG["default"] = LOG["thinking"] = LOG["codex"] = LOG["file"] = LOG["exec"] = LOG["tool"] = (SLOG != "")
     for (i = 1; i < 256; i++) CHR[i] = sprintf("%c", i)
     CHR[0] = ""               # a decoded NUL is dropped: awk strings cannot carry it portably
     for (i = 0; i < 16; i++) HEX[substr("0123456789abcdef", i + 1, 1)] = HEX[substr("0123456789ABCDEF", i + 1, 1)] = i
@@ -56,16 +57,16 @@ BEGIN {
     }
 }
 
-mode == "chunk" {
-    for (p = 1; p == 1 || p <= length($0); p += 4000) { print ((p + 4000 > length($0)) ? TAGLAST : TAGMORE) substr($0, p, 4000) "\n"; fflush() }
-    next
-}
 mode == "tagged" {
-    t = substr($0, 1, 1)
-    if (t == "o" || t == "e") { acc_add(toupper(t), substr($0, 2)); next }
-    if (t == "O" || t == "E") { s = (t in NPART) ? acc_take(t, substr($0, 2)) : substr($0, 2); if (t == "O") json_line(s); else out("default", s, 0) }
+    if ((t = substr($0, 1, 1)) == "O") json_line(("O" in NPART) ? acc_take("O", substr($0, 2)) : substr($0, 2))
+    else if (t == "E") out("default", ("E" in NPART) ? acc_take("E", substr($0, 2)) : substr($0, 2), 0)
+    else if (t == "o" || t == "e") { acc_add(toupper(t), substr($0, 2)); next }
     else out("default", $0, 0)
     if (flush) flush_out()
+    next
+}
+mode == "chunk" {
+    for (p = 1; p == 1 || p <= length($0); p += 4000) { print ((p + 4000 > length($0)) ? TAGLAST : TAGMORE) substr($0, p, 4000) "\n"; fflush() }
     next
 }
 mode == "text" { out("default", $0, 0); if (flush) flush_out(); next }
@@ -107,7 +108,7 @@ function flush_out() {
 # for keep_lines).  The stream log gets it raw; the view shows it if its section is shown.
 function out(sec, txt, hdr) {
     LASTSEC = sec
-    if (SLOG != "" && sec != "user" && sec != "echo") { print txt > SLOG; LOGOPEN = 1 }
+    if (LOG[sec]) { print txt > SLOG; LOGOPEN = 1 }
     if (!SHOW[sec]) return
     if (COMPACT) {
         if (FOLD) {
@@ -122,7 +123,7 @@ function out(sec, txt, hdr) {
             if (MAX > 0 && length(txt) > MAX) txt = trunc(txt)
         }
     }
-    emit(txt)
+    OB = OB txt "\n"; if (length(OB) > 8192) { printf "%s", OB; OB = "" }     # emit(), inline
 }
 function close_sections() {
     if (FOLD) emit("[all_compact] codex diff omitted lines=" FOLD)
@@ -131,6 +132,7 @@ function close_sections() {
 }
 # Every line of a text; the first one gets `prefix`.
 function out_text(sec, s, prefix,    n, i) {
+    if (!index(s, "\n")) { if (s != "" || prefix != "") out(sec, prefix chomp(s), 0); return }
     n = split(s, TL, "\n")
     if (n > 0 && TL[n] == "") n--
     if (n == 0 && prefix != "") out(sec, prefix, 0)
@@ -229,7 +231,7 @@ function str(p) { return (T[p] == "s") ? jdec(V[p]) : "" }
 # (array length); paths like "item.text", "item.changes.0.path".  1 = one JSON object.
 function jparse(s,    n, i, p, path) {
     delete V; delete T; delete N
-    if (index(s, "\\")) { gsub(/\\\\/, "\001", s); gsub(/\\"/, "\002", s) }
+    if (BSL = index(s, "\\")) { gsub(/\\\\/, "\001", s); gsub(/\\"/, "\002", s) }
     if ((n = split(s, P, "\"")) % 2 == 0) return 0
     DONE = 0
     if (P[1] == "{") { D = OBJ[1] = E = 1; PRE[1] = "" }
@@ -279,6 +281,7 @@ function walk(p,    k, L, x, path, lit) {
 
 # JSON string contents (after jparse's \001/\002) -> bytes.  Only gsub passes, each linear.
 function jdec(s,    e, cp, lo, r) {
+    if (!BSL) return s                        # (no escapes and no placeholders in this line)
     if (index(s, "\\")) {
         gsub(/\\n/, "\n", s); gsub(/\\t/, "\t", s); gsub(/\\r/, "\r", s); gsub(/\\\//, "/", s)
         gsub(/\\b/, "\b", s); gsub(/\\f/, "\f", s)
