@@ -46,7 +46,8 @@ BEGIN {
     SHOW["user"] = display && view != "thinking"
     SHOW["exec"] = SHOW["tool"] = display && view != "assistant" && view != "thinking"
     SHOW["echo"] = display && (view == "all" || COMPACT)
-    LOG["default"] = LOG["thinking"] = LOG["codex"] = LOG["file"] = LOG["exec"] = LOG["tool"] = (SLOG != "")
+    if (SLOG != "" && mode != "chunk") { printf "" > SLOG; LOGOPEN = 1 }      # created even if empty
+    LOG["default"] = LOG["thinking"] = LOG["codex"] = LOG["file"] = LOG["exec"] = LOG["tool"] = LOGOPEN
     for (i = 1; i < 256; i++) CHR[i] = sprintf("%c", i)
     CHR[0] = ""               # a decoded NUL is dropped: awk strings cannot carry it portably
     for (i = 0; i < 16; i++) HEX[substr("0123456789abcdef", i + 1, 1)] = HEX[substr("0123456789ABCDEF", i + 1, 1)] = i
@@ -108,7 +109,7 @@ function flush_out() {
 # for keep_lines).  The stream log gets it raw; the view shows it if its section is shown.
 function out(sec, txt, hdr) {
     LASTSEC = sec
-    if (LOG[sec]) { print txt > SLOG; LOGOPEN = 1 }
+    if (LOG[sec]) print txt > SLOG
     if (!SHOW[sec]) return
     if (COMPACT) {
         if (FOLD) {
@@ -165,8 +166,8 @@ function trunc(t,    L, s, c, k) {
 # One line of codex stdout: a JSON event object, else shown verbatim.
 function json_line(line,    t, it, x) {
     if (line == "{\"type\":\"turn.started\"}") return                 # the most common no-op
-    if (line !~ /^[ \t\r]*\{/ || !jparse(line) || T["type"] != "s") { out("default", line, 0); return }
-    t = V["type"]; it = (T["item.type"] == "s") ? V["item.type"] : ""
+    if (!jparse(line) || substr(t = V["type"], 1, 1) != "s") { out("default", line, 0); return }
+    if (substr(t = substr(t, 2), 1, 5) == "item.") it = (substr(it = V["item.type"], 1, 1) == "s") ? substr(it, 2) : ""
     if (t == "item.completed") {
         if (it == "agent_message") { out("codex", "codex", 1); LASTMSG = str("item.text"); out_text("codex", LASTMSG, "") }
         else if (it == "reasoning") { out("thinking", "thinking", 1); out_text("thinking", str("item.text"), "") }
@@ -183,35 +184,35 @@ function json_line(line,    t, it, x) {
         if (LASTMSG != "") { x = split(LASTMSG, TL, "\n"); for (it = 1; it <= x; it++) out("echo", TL[it], 0) }
         LASTMSG = ""
     }
-    else if (t == "turn.failed") out_text("default", (T["error.message"] == "s") ? str("error.message") : "turn failed", "ERROR: ")
+    else if (t == "turn.failed") out_text("default", isstr("error.message") ? str("error.message") : "turn failed", "ERROR: ")
     else if (t == "error") out_text("default", str("message"), "ERROR: ")
 }
 function exec_head() { out("exec", "exec", 1); out_text("exec", str("item.command"), ""); LASTEXEC = V["item.id"] }
 function exec_done(    x) {
-    if (LASTSEC != "exec" || LASTEXEC != V["item.id"] || V["item.id"] == "") exec_head()
-    x = (T["item.exit_code"] == "l") ? V["item.exit_code"] : ""
+    if (LASTSEC != "exec" || LASTEXEC != (x = V["item.id"]) || x == "" || x == "s") exec_head()
+    x = (substr(x = V["item.exit_code"], 1, 1) == "l") ? substr(x, 2) : ""
     if (x ~ /^-?[0-9]+$/) out("exec", (x + 0 == 0) ? " succeeded:" : " exited " x ":", 2)
-    else out("exec", " " ((T["item.status"] == "s") ? str("item.status") : "finished") ":", 2)
+    else out("exec", " " (isstr("item.status") ? str("item.status") : "finished") ":", 2)
     out_text("exec", str("item.aggregated_output"), "")
     LASTEXEC = ""
 }
 function file_change(    n, i, k) {
     out("file", "file update", 1)
-    for (i = 0; i < N["item.changes"] + 0; i++) { k = str("item.changes." i ".kind"); out("file", ((k in KIND) ? KIND[k] : "?") " " str("item.changes." i ".path"), 0) }
-    if (T["item.status"] == "s" && V["item.status"] != "completed") out("file", "patch: " str("item.status"), 0)
+    for (i = 0; i < alen("item.changes"); i++) { k = str("item.changes." i ".kind"); out("file", ((k in KIND) ? KIND[k] : "?") " " str("item.changes." i ".path"), 0) }
+    if (isstr("item.status") && V["item.status"] != "scompleted") out("file", "patch: " str("item.status"), 0)
 }
 function tool_item(it,    s, n, i, done, nxt) {
     if (it == "mcp_tool_call") {
         s = str("item.server") "/" str("item.tool")
-        if (T["item.status"] == "s") s = s " (" str("item.status") ")"
-        if (T["item.error.message"] == "s") s = s ": " str("item.error.message")
+        if (isstr("item.status")) s = s " (" str("item.status") ")"
+        if (isstr("item.error.message")) s = s ": " str("item.error.message")
     } else if (it == "web_search") s = str("item.query")
     else if (it == "todo_list") {
-        for (i = done = 0; i < (n = N["item.items"] + 0); i++)
-            if (V["item.items." i ".completed"] == "true") done++; else if (nxt == "") nxt = str("item.items." i ".text")
+        for (i = done = 0; i < (n = alen("item.items")); i++)
+            if (V["item.items." i ".completed"] == "ltrue") done++; else if (nxt == "") nxt = str("item.items." i ".text")
         s = done "/" n " done" (nxt != "" ? "; next: " nxt : "")
-    } else s = str(T["item.text"] == "s" ? "item.text" : T["item.message"] == "s" ? "item.message" : \
-                   T["item.command"] == "s" ? "item.command" : T["item.query"] == "s" ? "item.query" : "item.status")
+    } else s = str(isstr("item.text") ? "item.text" : isstr("item.message") ? "item.message" : \
+                   isstr("item.command") ? "item.command" : isstr("item.query") ? "item.query" : "item.status")
     out("tool", (it == "") ? "item" : str("item.type"), 1)
     s = chomp((i = index(s, "\n")) ? substr(s, 1, i - 1) : s)
     out("tool", (s == "") ? "(no details)" : s, 0)
@@ -221,16 +222,19 @@ function commas(n,    r) {     # 2068 -> "2,068"
     for (r = ""; n >= 1000; n = int(n / 1000)) r = sprintf(",%03d", n % 1000) r
     return n r
 }
-function num(p) { return (T[p] == "l") ? V[p] + 0 : 0 }
-function str(p) { return (T[p] == "s") ? jdec(V[p]) : "" }
+function num(p,    x) { return (substr(x = V[p], 1, 1) == "l") ? substr(x, 2) + 0 : 0 }
+function str(p,    x) { return (substr(x = V[p], 1, 1) == "s") ? jdec(substr(x, 2)) : "" }
+function isstr(p) { return substr(V[p], 1, 1) == "s" }
+function alen(p,    x) { return (substr(x = V[p], 1, 1) == "a") ? substr(x, 2) + 0 : 0 }
 
 # JSON scanner.  Escaped backslashes and quotes become \001 and \002, so every '"' left
 # delimits a string and one split() gives structure (odd pieces) and strings (even pieces):
-# only the short structure pieces are walked byte by byte.  Fills V[path] (strings still
-# escaped, literals as written), T[path] (s string, l literal, o object, a array) and N[path]
-# (array length); paths like "item.text", "item.changes.0.path".  1 = one JSON object.
+# only the short structure pieces are walked byte by byte.  Fills V[path] = type byte (s string,
+# l literal, o object, a array) + value (strings still escaped, literals as written; one array,
+# so one insert per value; an array: its length); paths like "item.text",
+# "item.changes.0.path".  1 = one JSON object.
 function jparse(s,    n, i, p, path) {
-    delete V; delete T; delete N
+    delete V
     if (BSL = index(s, "\\")) { gsub(/\\\\/, "\001", s); gsub(/\\"/, "\002", s) }
     if ((n = split(s, P, "\"")) % 2 == 0) return 0
     DONE = 0
@@ -239,14 +243,15 @@ function jparse(s,    n, i, p, path) {
     for (i = 2; i < n; i += 2) {
         if (E) {                                       # a key
             if ((p = P[i + 1]) == ":") {               # "key":"value": both strings at once
-                path = PRE[D] P[i]; V[path] = P[i + 2]; T[path] = "s"
+                V[PRE[D] P[i]] = "s" P[i + 2]
                 if ((p = P[(i += 2) + 1]) == ",") continue
                 E = 0
                 if (p == "}" || (p == "}}" && OBJ[D - 1])) { if ((D -= length(p)) == 0) return i + 1 == n; continue }
-            } else { KEY[D] = P[i]; E = 0 }
-        } else { path = PRE[D] (OBJ[D] ? KEY[D] : IX[D]); V[path] = P[i]; T[path] = "s"; HAS[D] = 1; p = P[i + 1] }
+            } else if (p ~ /^:(-?[0-9][0-9.eE+-]*|true|false|null),$/) { V[PRE[D] P[i]] = "l" substr(p, 2, length(p) - 2); continue }
+            else { KEY[D] = P[i]; E = 0 }              # "key":literal, above: one token at once
+        } else { path = PRE[D] (OBJ[D] ? KEY[D] : IX[D]); V[path] = "s" P[i]; HAS[D] = 1; p = P[i + 1] }
         if (p == ",") { if (OBJ[D]) E = 1; else IX[D]++ }
-        else if (p == ":{") { T[PRE[D] KEY[D]] = "o"; PRE[D + 1] = PRE[D] KEY[D] "."; D++; OBJ[D] = E = 1 }
+        else if (p == ":{") { V[PRE[D] KEY[D]] = "o"; PRE[D + 1] = PRE[D] KEY[D] "."; D++; OBJ[D] = E = 1 }
         else if (p != ":") { if (!walk(p)) return 0; if (D == 0) return i + 1 == n }
     }
     return 0
@@ -260,21 +265,21 @@ function walk(p,    k, L, x, path, lit) {
         if (x == 1) { if (OBJ[D]) E = 1; else IX[D]++; continue }
         if (x == 2 || x == 3) {
             if (OBJ[D] != (x == 2)) return 0
-            if (x == 3) N[CUR[D]] = HAS[D] ? IX[D] + 1 : 0
+            if (x == 3) V[CUR[D]] = "a" (HAS[D] ? IX[D] + 1 : 0)
             if (--D == 0) DONE = 1
             E = 0; continue
         }
         path = (D == 0) ? "" : PRE[D] (OBJ[D] ? KEY[D] : IX[D])
         if (D) HAS[D] = 1
         if (x) {
-            if (D) T[path] = (x == 4) ? "o" : "a"
+            if (D) V[path] = (x == 4) ? "o" : "a"
             D++; OBJ[D] = E = (x == 4); IX[D] = 0; HAS[D] = 0; CUR[D] = path
             PRE[D] = (D == 1) ? "" : path "."
             continue
         }
         lit = substr(p, k); if (match(lit, /[],}: \t\r]/)) lit = substr(lit, 1, RSTART - 1)
         if (lit !~ /^(-?[0-9][0-9.eE+-]*|true|false|null)$/) return 0
-        V[path] = lit; T[path] = "l"; k += length(lit) - 1
+        V[path] = "l" lit; k += length(lit) - 1
     }
     return 1
 }
