@@ -17,7 +17,8 @@
 #   mode        json (default): codex stdout lines.  text: verbatim lines.  tagged: the merged
 #               chunk records.  chunk: the encoder, input lines become records tagged `tag`.
 # Chunk records: tag byte, <= 4000 bytes, "\n", written at once (<= PIPE_BUF) so two writers on
-# one pipe never interleave; O/E end a line of codex stdout/stderr, o/e: more follows.
+# one pipe never interleave; O/E end a line of codex stdout/stderr, o/e: more follows.  A stdout
+# line of <= 4000 bytes that starts with "{" (an event) goes untagged, as it is.
 #
 # Lines, [section] (headers never cut): [user] user, prompt.  [default] session id: <id>.
 # [thinking] thinking, text.  [codex] codex, text.  [exec] exec, command; " succeeded:" or
@@ -33,6 +34,7 @@ BEGIN {
     COMPACT = (view == "all_compact")
     if (max == "") max = 180
     MAX = (max ~ /^[-+]?[0-9]+$/) ? max + 0 : 0
+    if (MAX <= 0) MAX = 2147483647                                   # no cut
     KEEP = -1                                   # no exec folding
     if (keep_lines ~ /^[-+]?[0-9]+$/) KEEP = (keep_lines + 0 < 0) ? 0 : keep_lines + 0
     display = (display == "" || display == 1)
@@ -46,6 +48,7 @@ BEGIN {
     SHOW["user"] = display && view != "thinking"
     SHOW["exec"] = SHOW["tool"] = display && view != "assistant" && view != "thinking"
     SHOW["echo"] = display && (view == "all" || COMPACT)
+    CUT["codex"] = CUT["exec"] = CUT["tool"] = 1                     # all_compact cuts their bodies
     if (SLOG != "" && mode != "chunk") { printf "" > SLOG; LOGOPEN = 1 }      # created even if empty
     LOG["default"] = LOG["thinking"] = LOG["codex"] = LOG["file"] = LOG["exec"] = LOG["tool"] = LOGOPEN
     for (i = 1; i < 256; i++) CHR[i] = sprintf("%c", i)
@@ -59,7 +62,8 @@ BEGIN {
 }
 
 mode == "tagged" {
-    if ((t = substr($0, 1, 1)) == "O") json_line(("O" in NPART) ? acc_take("O", substr($0, 2)) : substr($0, 2))
+    if ((t = substr($0, 1, 1)) == "{") json_line($0)
+    else if (t == "O") json_line(("O" in NPART) ? acc_take("O", substr($0, 2)) : substr($0, 2))
     else if (t == "E") out("default", ("E" in NPART) ? acc_take("E", substr($0, 2)) : substr($0, 2), 0)
     else if (t == "o" || t == "e") { acc_add(toupper(t), substr($0, 2)); next }
     else out("default", $0, 0)
@@ -67,6 +71,7 @@ mode == "tagged" {
     next
 }
 mode == "chunk" {
+    if (TAGLAST == "O" && substr($0, 1, 1) == "{" && length($0) <= 4000) { print $0 "\n"; fflush(); next }
     for (p = 1; p == 1 || p <= length($0); p += 4000) { print ((p + 4000 > length($0)) ? TAGLAST : TAGMORE) substr($0, p, 4000) "\n"; fflush() }
     next
 }
@@ -98,11 +103,10 @@ function acc_take(t, last,    k, s) {
 
 # View lines leave in one write per input record (mawk -W interactive writes every print at
 # once); a long text leaves in 8 KiB steps so the buffer never grows with the input.
-function emit(t) { OB = OB t "\n"; if (length(OB) > 8192) { printf "%s", OB; OB = "" } }
+function emit(t) { OB = OB t "\n"; if (length(OB) > 8192) { printf "%s", OB; OB = ""; fflush() } }
 function flush_out() {
-    if (OB != "") { printf "%s", OB; OB = "" }
-    if (display) fflush()
-    if (LOGOPEN && ++LOGRECS % 64 == 0) fflush(SLOG)    # read after the run: 64 is live enough
+    if (OB != "") { printf "%s", OB; OB = ""; fflush() }
+    if (++LOGRECS == 64) { LOGRECS = 0; if (LOGOPEN) fflush(SLOG) }    # read after the run: live enough
 }
 
 # One rendered line.  hdr: 0 body, 1 section header, 2 exec status line (never cut, but body
@@ -119,12 +123,12 @@ function out(sec, txt, hdr) {
         if (XSEC != "" && (hdr == 1 || sec != XSEC)) close_sections()
         if (hdr == 1) { if (KEEP >= 0 && (sec == "exec" || sec == "tool")) { XSEC = sec; XN = XHID = 0 } }
         else if (XSEC != "" && ++XN > KEEP) { XHID++; return }
-        if (!hdr && (sec == "codex" || sec == "exec" || sec == "tool")) {
-            if (sec == "codex" && fold_start(txt)) { FOLD = 1; return }
-            if (MAX > 0 && length(txt) > MAX) txt = trunc(txt)
+        if (!hdr && CUT[sec]) {
+            if (sec == "codex" && txt ~ /^[ \t\r\f\013]*(\033\[[0-9;]*[A-Za-z])*[ \t\r\f\013]*[fFdD]/ && fold_start(txt)) { FOLD = 1; return }
+            if (length(txt) > MAX) txt = trunc(txt)
         }
     }
-    OB = OB txt "\n"; if (length(OB) > 8192) { printf "%s", OB; OB = "" }     # emit(), inline
+    OB = OB txt "\n"; if (length(OB) > 8192) { printf "%s", OB; OB = ""; fflush() }     # emit(), inline
 }
 function close_sections() {
     if (FOLD) emit("[all_compact] codex diff omitted lines=" FOLD)
@@ -146,8 +150,7 @@ function fold_norm(t) {
     gsub(/\033\[[0-9;]*[A-Za-z]/, "", t); sub(/^[ \t\r\f\013]+/, "", t); sub(/[ \t\r\f\013]+$/, "", t)
     return tolower(t)
 }
-function fold_start(t) {
-    if (t !~ /^[ \t\r\f\013]*(\033\[[0-9;]*[A-Za-z])*[ \t\r\f\013]*[fFdD]/) return 0
+function fold_start(t) {     # (out() tests its first letter)
     t = fold_norm(t)
     return (substr(t, 1, 12) == "file update:" || substr(t, 1, 11) == "diff --git ")
 }
@@ -167,25 +170,25 @@ function trunc(t,    L, s, c, k) {
 function json_line(line,    t, it, x) {
     if (line == "{\"type\":\"turn.started\"}") return                 # the most common no-op
     if (!jparse(line) || substr(t = V["type"], 1, 1) != "s") { out("default", line, 0); return }
-    if (substr(t = substr(t, 2), 1, 5) == "item.") it = (substr(it = V["item.type"], 1, 1) == "s") ? substr(it, 2) : ""
-    if (t == "item.completed") {
-        if (it == "agent_message") { out("codex", "codex", 1); LASTMSG = str("item.text"); out_text("codex", LASTMSG, "") }
-        else if (it == "reasoning") { out("thinking", "thinking", 1); out_text("thinking", str("item.text"), "") }
-        else if (it == "command_execution") exec_done()
-        else if (it == "error") out_text("default", str("item.message"), "warning: ")
-        else if (it == "file_change") file_change()
-        else tool_item(it)
-    } else if (t == "item.started" && it == "command_execution") exec_head()
-    else if (t == "thread.started") out("default", "session id: " str("thread_id"), 0)
-    else if (t == "turn.completed") {
+    # t, it: values as parsed, so with their type byte ("s" = a string)
+    if (t == "sitem.completed") {
+        if ((it = V["item.type"]) == "sagent_message") { out("codex", "codex", 1); LASTMSG = str("item.text"); out_text("codex", LASTMSG, "") }
+        else if (it == "sreasoning") { out("thinking", "thinking", 1); out_text("thinking", str("item.text"), "") }
+        else if (it == "scommand_execution") exec_done()
+        else if (it == "serror") out_text("default", str("item.message"), "warning: ")
+        else if (it == "sfile_change") file_change()
+        else tool_item((substr(it, 1, 1) == "s") ? substr(it, 2) : "")
+    } else if (t == "sitem.started" && V["item.type"] == "scommand_execution") exec_head()
+    else if (t == "sthread.started") out("default", "session id: " str("thread_id"), 0)
+    else if (t == "sturn.completed") {
         out("default", "tokens used", 1)
         out("default", commas(num("usage.input_tokens") - num("usage.cached_input_tokens") + num("usage.output_tokens")), 0)
         # codex's plain stdout: the last message and a newline, so every "\n" ends a line
         if (LASTMSG != "") { x = split(LASTMSG, TL, "\n"); for (it = 1; it <= x; it++) out("echo", TL[it], 0) }
         LASTMSG = ""
     }
-    else if (t == "turn.failed") out_text("default", isstr("error.message") ? str("error.message") : "turn failed", "ERROR: ")
-    else if (t == "error") out_text("default", str("message"), "ERROR: ")
+    else if (t == "sturn.failed") out_text("default", isstr("error.message") ? str("error.message") : "turn failed", "ERROR: ")
+    else if (t == "serror") out_text("default", str("message"), "ERROR: ")
 }
 function exec_head() { out("exec", "exec", 1); out_text("exec", str("item.command"), ""); LASTEXEC = V["item.id"] }
 function exec_done(    x) {
