@@ -120,9 +120,11 @@ function out(sec, txt, hdr) {
             if (sec == "codex" && !hdr && !fold_end(txt)) { FOLD++; return }
             emit("[all_compact] codex diff omitted lines=" FOLD); FOLD = 0
         }
-        if (XSEC != "" && (hdr == 1 || sec != XSEC)) close_sections()
-        if (hdr == 1) { if (KEEP >= 0 && (sec == "exec" || sec == "tool")) { XSEC = sec; XN = XHID = 0 } }
-        else if (XSEC != "" && ++XN > KEEP) { XHID++; return }
+        if (KEEP >= 0) {
+            if (XSEC != "" && (hdr == 1 || sec != XSEC)) close_sections()
+            if (hdr == 1) { if (sec == "exec" || sec == "tool") { XSEC = sec; XN = XHID = 0 } }
+            else if (XSEC != "" && ++XN > KEEP) { XHID++; return }
+        }
         if (!hdr && CUT[sec]) {
             if (sec == "codex" && txt ~ /^[ \t\r\f\013]*(\033\[[0-9;]*[A-Za-z])*[ \t\r\f\013]*[fFdD]/ && fold_start(txt)) { FOLD = 1; return }
             if (length(txt) > MAX) txt = trunc(txt)
@@ -169,9 +171,9 @@ function trunc(t,    L, s, c, k) {
 # One line of codex stdout: a JSON event object, else shown verbatim.
 function json_line(line,    t, it, x) {
     if (line == "{\"type\":\"turn.started\"}") return                 # the most common no-op
-    if (!jparse(line) || substr(t = V["type"], 1, 1) != "s") { out("default", line, 0); return }
+    if (!jparse(line)) { out("default", line, 0); return }
     # t, it: values as parsed, so with their type byte ("s" = a string)
-    if (t == "sitem.completed") {
+    if ((t = V["type"]) == "sitem.completed") {
         if ((it = V["item.type"]) == "sagent_message") { out("codex", "codex", 1); LASTMSG = str("item.text"); out_text("codex", LASTMSG, "") }
         else if (it == "sreasoning") { out("thinking", "thinking", 1); out_text("thinking", str("item.text"), "") }
         else if (it == "scommand_execution") exec_done()
@@ -189,6 +191,7 @@ function json_line(line,    t, it, x) {
     }
     else if (t == "sturn.failed") out_text("default", isstr("error.message") ? str("error.message") : "turn failed", "ERROR: ")
     else if (t == "serror") out_text("default", str("message"), "ERROR: ")
+    else if (substr(t, 1, 1) != "s") out("default", line, 0)           # no string "type": verbatim
 }
 function exec_head() { out("exec", "exec", 1); out_text("exec", str("item.command"), ""); LASTEXEC = V["item.id"] }
 function exec_done(    x) {
@@ -226,7 +229,7 @@ function commas(n,    r) {     # 2068 -> "2,068"
     return n r
 }
 function num(p,    x) { return (substr(x = V[p], 1, 1) == "l") ? substr(x, 2) + 0 : 0 }
-function str(p,    x) { return (substr(x = V[p], 1, 1) == "s") ? jdec(substr(x, 2)) : "" }
+function str(p,    x) { return (substr(x = V[p], 1, 1) != "s") ? "" : BSL ? jdec(substr(x, 2)) : substr(x, 2) }
 function isstr(p) { return substr(V[p], 1, 1) == "s" }
 function alen(p,    x) { return (substr(x = V[p], 1, 1) == "a") ? substr(x, 2) + 0 : 0 }
 
@@ -241,7 +244,7 @@ function jparse(s,    n, i, p, path) {
     if (BSL = index(s, "\\")) { gsub(/\\\\/, "\001", s); gsub(/\\"/, "\002", s) }
     if ((n = split(s, P, "\"")) % 2 == 0) return 0
     DONE = 0
-    if (P[1] == "{") { D = OBJ[1] = E = 1; PRE[1] = "" }
+    if (P[1] == "{") D = OBJ[1] = E = 1                          # (PRE[1] is always "")
     else { D = E = 0; if (!walk(P[1]) || D == 0) return DONE && n == 1 }
     for (i = 2; i < n; i += 2) {
         if (E) {                                       # a key
@@ -288,8 +291,7 @@ function walk(p,    k, L, x, path, lit) {
 }
 
 # JSON string contents (after jparse's \001/\002) -> bytes.  Only gsub passes, each linear.
-function jdec(s,    e, cp, lo, r) {
-    if (!BSL) return s                        # (no escapes and no placeholders in this line)
+function jdec(s,    e, cp, lo, r) {     # (str() calls it only for a line with a backslash)
     if (index(s, "\\")) {
         gsub(/\\n/, "\n", s); gsub(/\\t/, "\t", s); gsub(/\\r/, "\r", s); gsub(/\\\//, "/", s)
         gsub(/\\b/, "\b", s); gsub(/\\f/, "\f", s)
