@@ -24,25 +24,21 @@
 # [thinking] thinking, text.  [codex] codex, text.  [exec] exec, command; " succeeded:" or
 # " exited N:", output (exec and command again if other lines came in between).  [file] file
 # update, <A|D|M|?> path, [patch: <status>].  [tool] item type, one-line summary.  [default]
-# warning: / ERROR: <message>; tokens used, <input-cached+output>, then (all, all_compact) the
-# last agent message again as codex's plain stdout printed it, so the stream ends as V661's
-# merged one did; non-event stdout lines and stderr lines verbatim.  Texts are split on "\n",
-# a trailing "\r" per line and one final empty line dropped.
+# warning: / ERROR: <message>; tokens used, <input-cached+output>, then (all, all_compact) the last agent
+# message again as codex's plain stdout printed it (as V661's merged stream ended); other stdout and
+# stderr lines verbatim.  Texts are split on "\n", a trailing "\r" per line and one final empty line dropped.
 
 BEGIN {
     if (view != "all_compact" && view != "assistant" && view != "thinking") view = "all"
     COMPACT = (view == "all_compact")
     if (max == "") max = 180
-    MAX = (max ~ /^[-+]?[0-9]+$/) ? max + 0 : 0
-    if (MAX <= 0) MAX = 2147483647                                   # no cut
-    KEEP = -1                                   # no exec folding
-    if (keep_lines ~ /^[-+]?[0-9]+$/) KEEP = (keep_lines + 0 < 0) ? 0 : keep_lines + 0
+    MAX = (max ~ /^[-+]?[0-9]+$/ && max + 0 > 0) ? max + 0 : 2147483647           # (no cut)
+    KEEP = (keep_lines !~ /^[-+]?[0-9]+$/) ? -1 : (keep_lines + 0 < 0) ? 0 : keep_lines + 0    # -1: no folding
     display = (display == "" || display == 1)
     if (mode == "") mode = "json"
     flush = (flush == "") ? (mode == "tagged" || mode == "text") : (flush == 1)
-    if (stream_log == "" && ("SV_STREAM_LOG" in ENVIRON)) stream_log = ENVIRON["SV_STREAM_LOG"]
-    if (prompt_file == "" && ("SV_PROMPT_FILE" in ENVIRON)) prompt_file = ENVIRON["SV_PROMPT_FILE"]
-    SLOG = stream_log
+    SLOG = (stream_log != "") ? stream_log : ENVIRON["SV_STREAM_LOG"]
+    if (prompt_file == "") prompt_file = ENVIRON["SV_PROMPT_FILE"]
     if (mode == "chunk") { TAGLAST = (tag == "E") ? "E" : "O"; TAGMORE = tolower(TAGLAST); ORS = "" }
     SHOW["default"] = SHOW["thinking"] = SHOW["codex"] = SHOW["file"] = display
     SHOW["user"] = display && view != "thinking"
@@ -51,8 +47,7 @@ BEGIN {
     CUT["codex"] = CUT["exec"] = CUT["tool"] = 1                     # all_compact cuts their bodies
     if (SLOG != "" && mode != "chunk") { printf "" > SLOG; LOGOPEN = 1 }      # created even if empty
     LOG["default"] = LOG["thinking"] = LOG["codex"] = LOG["file"] = LOG["exec"] = LOG["tool"] = LOGOPEN
-    for (i = 1; i < 256; i++) CHR[i] = sprintf("%c", i)
-    CHR[0] = ""               # a decoded NUL is dropped: awk strings cannot carry it portably
+    for (i = 1; i < 256; i++) CHR[i] = sprintf("%c", i)    # CHR[0] "": a decoded NUL is dropped (not portable)
     for (i = 0; i < 16; i++) HEX[substr("0123456789abcdef", i + 1, 1)] = HEX[substr("0123456789ABCDEF", i + 1, 1)] = i
     KIND["add"] = "A"; KIND["delete"] = "D"; KIND["update"] = "M"
     if (mode != "chunk" && prompt_file != "" && SHOW["user"]) {
@@ -83,8 +78,7 @@ END {
     # a writer that died mid-line leaves a partial line: show what arrived
     if ("O" in NPART) json_line(acc_take("O", ""))
     if ("E" in NPART) out("default", acc_take("E", ""), 0)
-    close_sections()
-    flush_out()
+    close_sections(); flush_out()
     if (LOGOPEN) close(SLOG)
 }
 
@@ -95,14 +89,13 @@ function acc_add(t, d,    k) {
     if (!(t in NPART) || k + 1 > NPART[t]) NPART[t] = k + 1
 }
 function acc_take(t, last,    k, s) {
-    s = ""
     for (k = NPART[t] - 1; k >= 0; k--) if ((t, k) in ACC) { s = s ACC[t, k]; delete ACC[t, k] }
     delete NPART[t]
     return s last
 }
 
-# View lines leave in one write per input record (mawk -W interactive writes every print at
-# once); a long text leaves in 8 KiB steps so the buffer never grows with the input.
+# View lines leave in one write per input record (mawk -W interactive writes every print at once);
+# a long text in 8 KiB steps, so the buffer never grows with the input.
 function emit(t) { OB = OB t "\n"; if (length(OB) > 8192) { printf "%s", OB; OB = ""; fflush() } }
 function flush_out() {
     if (OB != "") { printf "%s", OB; OB = ""; fflush() }
@@ -141,21 +134,14 @@ function close_sections() {
 function out_text(sec, s, prefix,    n, i) {
     if (!index(s, "\n")) { if (s != "" || prefix != "") out(sec, prefix chomp(s), 0); return }
     n = split(s, TL, "\n")
-    if (n > 0 && TL[n] == "") n--
-    if (n == 0 && prefix != "") out(sec, prefix, 0)
+    if (TL[n] == "") n--                                      # (n >= 2: s has a "\n")
     for (i = 1; i <= n; i++) out(sec, (i == 1 ? prefix : "") chomp(TL[i]), 0)
 }
 function chomp(s) { return (substr(s, length(s)) == "\r") ? substr(s, 1, length(s) - 1) : s }
 
 # §9.4 fold classification: ANSI sequences removed, trimmed, lower-cased.
-function fold_norm(t) {
-    gsub(/\033\[[0-9;]*[A-Za-z]/, "", t); sub(/^[ \t\r\f\013]+/, "", t); sub(/[ \t\r\f\013]+$/, "", t)
-    return tolower(t)
-}
-function fold_start(t) {     # (out() tests its first letter)
-    t = fold_norm(t)
-    return (substr(t, 1, 12) == "file update:" || substr(t, 1, 11) == "diff --git ")
-}
+function fold_norm(t) { gsub(/\033\[[0-9;]*[A-Za-z]/, "", t); sub(/^[ \t\r\f\013]+/, "", t); sub(/[ \t\r\f\013]+$/, "", t); return tolower(t) }
+function fold_start(t) { t = fold_norm(t); return (substr(t, 1, 12) == "file update:" || substr(t, 1, 11) == "diff --git ") }
 function fold_end(t) { t = fold_norm(t); return (t == "tokens used" || t ~ /^(result|summary|changed_files|checks):/) }
 
 # Cut to MAX code points + "...".  Code points = bytes that are not UTF-8 continuation bytes
@@ -168,11 +154,11 @@ function trunc(t,    L, s, c, k) {
     return substr(t, 1, L) "..."
 }
 
-# One line of codex stdout: a JSON event object, else shown verbatim.
+# One line of codex stdout: a JSON event object, else shown verbatim.  t, it: values as parsed,
+# so with their type byte ("s" = a string).
 function json_line(line,    t, it, x) {
     if (line == "{\"type\":\"turn.started\"}") return                 # the most common no-op
     if (!jparse(line)) { out("default", line, 0); return }
-    # t, it: values as parsed, so with their type byte ("s" = a string)
     if ((t = V["type"]) == "sitem.completed") {
         if ((it = V["item.type"]) == "sagent_message") { out("codex", "codex", 1); LASTMSG = str("item.text"); out_text("codex", LASTMSG, "") }
         else if (it == "sreasoning") { out("thinking", "thinking", 1); out_text("thinking", str("item.text"), "") }
@@ -199,8 +185,7 @@ function exec_done(    x) {
     x = (substr(x = V["item.exit_code"], 1, 1) == "l") ? substr(x, 2) : ""
     if (x ~ /^-?[0-9]+$/) out("exec", (x + 0 == 0) ? " succeeded:" : " exited " x ":", 2)
     else out("exec", " " (isstr("item.status") ? str("item.status") : "finished") ":", 2)
-    out_text("exec", str("item.aggregated_output"), "")
-    LASTEXEC = ""
+    out_text("exec", str("item.aggregated_output"), ""); LASTEXEC = ""
 }
 function file_change(    n, i, k) {
     out("file", "file update", 1)
@@ -233,19 +218,17 @@ function str(p,    x) { return (substr(x = V[p], 1, 1) != "s") ? "" : BSL ? jdec
 function isstr(p) { return substr(V[p], 1, 1) == "s" }
 function alen(p,    x) { return (substr(x = V[p], 1, 1) == "a") ? substr(x, 2) + 0 : 0 }
 
-# JSON scanner.  Escaped backslashes and quotes become \001 and \002, so every '"' left
-# delimits a string and one split() gives structure (odd pieces) and strings (even pieces):
-# only the short structure pieces are walked byte by byte.  Fills V[path] = type byte (s string,
-# l literal, o object, a array) + value (strings still escaped, literals as written; one array,
-# so one insert per value; an array: its length); paths like "item.text",
-# "item.changes.0.path".  1 = one JSON object.
+# JSON scanner.  Escaped backslashes and quotes become \001 and \002, so every '"' left delimits
+# a string and one split() gives structure (odd pieces) and strings (even pieces): only short
+# structure pieces are walked byte by byte.  Fills V[path] ("item.text", "item.changes.0.path")
+# = a type byte (s string, l literal, o object, a array) + the string still escaped, the literal
+# as written or the array's length: one insert per value.  1 = one JSON object.
 function jparse(s,    n, i, p, path) {
     delete V
     if (BSL = index(s, "\\")) { gsub(/\\\\/, "\001", s); gsub(/\\"/, "\002", s) }
     if ((n = split(s, P, "\"")) % 2 == 0) return 0
-    DONE = 0
     if (P[1] == "{") D = OBJ[1] = E = 1                          # (PRE[1] is always "")
-    else { D = E = 0; if (!walk(P[1]) || D == 0) return DONE && n == 1 }
+    else { D = E = DONE = 0; if (!walk(P[1]) || D == 0) return DONE && n == 1 }
     for (i = 2; i < n; i += 2) {
         if (E) {                                       # a key
             if ((p = P[i + 1]) == ":") {               # "key":"value": both strings at once
@@ -272,11 +255,9 @@ function walk(p,    k, L, x, path, lit) {
         if (x == 2 || x == 3) {
             if (OBJ[D] != (x == 2)) return 0
             if (x == 3) V[CUR[D]] = "a" (HAS[D] ? IX[D] + 1 : 0)
-            if (--D == 0) DONE = 1
-            E = 0; continue
+            DONE = (--D == 0); E = 0; continue
         }
-        path = (D == 0) ? "" : PRE[D] (OBJ[D] ? KEY[D] : IX[D])
-        if (D) HAS[D] = 1
+        path = (D == 0) ? "" : PRE[D] (OBJ[D] ? KEY[D] : IX[D]); if (D) HAS[D] = 1
         if (x) {
             if (D) V[path] = (x == 4) ? "o" : "a"
             D++; OBJ[D] = E = (x == 4); IX[D] = 0; HAS[D] = 0; CUR[D] = path
@@ -284,8 +265,7 @@ function walk(p,    k, L, x, path, lit) {
             continue
         }
         lit = substr(p, k); if (match(lit, /[],}: \t\r]/)) lit = substr(lit, 1, RSTART - 1)
-        if (lit !~ /^(-?[0-9][0-9.eE+-]*|true|false|null)$/) return 0
-        V[path] = "l" lit; k += length(lit) - 1
+        if (lit !~ /^(-?[0-9][0-9.eE+-]*|true|false|null)$/) return 0; V[path] = "l" lit; k += length(lit) - 1
     }
     return 1
 }
