@@ -258,12 +258,8 @@ function walk(p,    k, L, x, path, lit) {
             DONE = (--D == 0); E = 0; continue
         }
         path = (D == 0) ? "" : PRE[D] (OBJ[D] ? KEY[D] : IX[D]); if (D) HAS[D] = 1
-        if (x) {
-            if (D) V[path] = (x == 4) ? "o" : "a"
-            D++; OBJ[D] = E = (x == 4); IX[D] = 0; HAS[D] = 0; CUR[D] = path
-            PRE[D] = (D == 1) ? "" : path "."
-            continue
-        }
+        if (x == 4) { if (D++) V[path] = "o"; PRE[D] = (D == 1) ? "" : path "."; OBJ[D] = E = 1; continue }
+        if (x) { if (D++) V[path] = "a"; PRE[D] = (D == 1) ? "" : path "."; OBJ[D] = E = IX[D] = HAS[D] = 0; CUR[D] = path; continue }
         lit = substr(p, k); if (match(lit, /[],}: \t\r]/)) lit = substr(lit, 1, RSTART - 1)
         if (lit !~ /^(-?[0-9][0-9.eE+-]*|true|false|null)$/) return 0; V[path] = "l" lit; k += length(lit) - 1
     }
