@@ -123,7 +123,7 @@ function out(sec, txt, hdr) {
             if (length(txt) > MAX) txt = trunc(txt)
         }
     }
-    OB = OB txt "\n"; if (length(OB) > 8192) { printf "%s", OB; OB = ""; fflush() }     # emit(), inline
+    emit(txt)
 }
 function close_sections() {
     if (FOLD) emit("[all_compact] codex diff omitted lines=" FOLD)
