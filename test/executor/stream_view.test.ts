@@ -505,8 +505,27 @@ describe('stream_view.awk: chunk and tagged modes (the executor framing)', () =>
     expect(readFileSync(log, 'utf8')).toBe(out.replace(lines('2,068', ...EV_ECHO), lines('2,068')));
   });
 
+  it('a stdout event line of up to 4000 bytes passes the encoder as it is; longer ones, other lines and stderr are tagged', () => {
+    const short = agent('hi');
+    const exact = agent('y'.repeat(4001 - agent('').length)); // 4000 bytes + "\n"
+    const over = agent('z'.repeat(4002 - agent('').length));
+    expect(Buffer.byteLength(exact)).toBe(4001);
+    const o = render(`${short}plain\n${exact}${over}`, { mode: 'chunk', tag: 'O' });
+    expect(o.split('\n')).toEqual([short.trimEnd(), 'Oplain', exact.trimEnd(), `o${over.slice(0, 4000)}`, `O${over.slice(4000).trimEnd()}`, '']);
+    expect(render(short, { mode: 'chunk', tag: 'E' })).toBe(`E${short}`);
+    // the view takes an untagged "{" record as a whole stdout line, in any mix with tagged ones
+    expect(render(o, { mode: 'tagged' })).toBe(render(`${short}plain\n${exact}${over}`));
+  });
+
   it('a partial line left by a dead writer is still shown at the end', () => {
     expect(render('oabc\nEerr\n', { mode: 'tagged' })).toBe(lines('err', 'abc'));
+  });
+
+  it('the stream log is created at the start, also when no line reaches it', () => {
+    const log = join(scratch, 'empty-stream.log');
+    rmSync(log, { force: true });
+    expect(render('{"type":"turn.started"}\n', { mode: 'tagged', stream_log: log })).toBe('');
+    expect(readFileSync(log, 'utf8')).toBe('');
   });
 
   it('text mode shows every line verbatim', () => {
@@ -547,7 +566,7 @@ const FRAGMENTS = ['diff --git a/x b/x', 'file update: y', '  File Update: z', '
   'RESULT: done', ' summary: s', 'Tokens Used', 'tokens used', 'plain text', 'é'.repeat(12), 'x'.repeat(25), '', '漢字😀 mix',
   'cr line\r', 'quote " back \\ tab \t end', 'Execute the task below.', 'exec ls'];
 const textArb = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 5 }).map((a) => a.join('\n'));
-const idArb = fc.constantFrom('item_1', 'item_2');
+const idArb = fc.constantFrom<string | number>('item_1', 'item_2', '1', 1, ''); // "1" and 1 are different ids
 const eventArb = fc.oneof(
   textArb.map((text) => ({ type: 'item.completed', item: { id: 'item_0', type: 'agent_message', text } })),
   textArb.map((text) => ({ type: 'item.completed', item: { id: 'item_0', type: 'reasoning', text } })),
@@ -567,7 +586,7 @@ const eventArb = fc.oneof(
   fc.tuple(fc.constantFrom('mcp_tool_call', 'web_search', 'future_tool'), textArb, fc.constantFrom('completed', 'failed')).map(([type, text, status]) => (
     { type: 'item.completed', item: { id: 't', type, server: 'srv', tool: 'do', arguments: { text: 'inner', type: 'x' }, query: text, text, status } })),
   fc.array(fc.tuple(textArb, fc.boolean()), { maxLength: 3 }).map((items) => (
-    { type: 'item.completed', item: { id: 'td', type: 'todo_list', items: items.map(([text, completed]) => ({ text, completed })) } })),
+    { type: 'item.completed', item: { id: 'td', type: 'todo_list', items: items.map(([text, completed]) => ({ text, completed: completed || 'true' })) } })),
 );
 /** JSON lines; some strings written with \u escapes (surrogate pairs for astral chars). */
 function toJsonl(events: StreamItem[], uEscape: boolean): string {
@@ -603,6 +622,8 @@ describe('stream_view.awk agrees with the reference model on random streams', ()
           expect(readFileSync(log, 'utf8')).toBe(modelLog(tagged));
           // twice the input, no prompt, no log: no state leaks from one stream into the next
           expect(render(input + input, vars)).toBe(modelView(modelTag([...events, ...events]), view, max, keep));
+          // through the executor's framing: the stdout encoder, then the view in tagged mode
+          expect(render(render(input, { mode: 'chunk', tag: 'O' }), { ...vars, mode: 'tagged' })).toBe(modelView(modelTag(events), view, max, keep));
         }),
       { numRuns: 150 },
     );
