@@ -32,7 +32,7 @@ export interface ScriptRun {
 /** Starts `code` (an ES module body) with `env` and `cwd`; the script file is removed at the end. */
 export function startScript(code: string, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ScriptRun {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tsx-script-'));
-  const file = path.join(dir, 'script.ts');
+  const file = path.join(dir, 'script.mts');
   writeFileSync(file, code);
   const child = spawn(process.execPath, ['--import', TSX_LOADER, file], { env: options.env ?? process.env, cwd: options.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
