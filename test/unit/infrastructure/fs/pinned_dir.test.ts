@@ -56,4 +56,14 @@ describe('pinDir', () => {
     expect(await pin.verify()).toMatch(/changed since it was checked/);
     await pin.close();
   });
+
+  it('verify() refuses the same directory reached through a symlink now (the path is no longer link-free)', async () => {
+    const dir = path.join(root, 'relinked');
+    mkdirSync(dir);
+    const pin = await pinDir(dir);
+    renameSync(dir, path.join(root, 'relinked-moved'));
+    symlinkSync(path.join(root, 'relinked-moved'), dir);
+    expect(await pin.verify()).toMatch(/changed since it was checked/);
+    await pin.close();
+  });
 });
