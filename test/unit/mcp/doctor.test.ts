@@ -28,7 +28,7 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('entryProblems', () => {
-  const repo = '/work/repo';
+  const repo = '/srv/repo';
   it('is empty for a right entry', () => {
     expect(entryProblems({ command: 'npx', args: ['codex-child-mcp'], env: { ART_LOOP_REPO_ROOT: repo, CODEX_BIN: process.execPath } }, repo)).toEqual([]);
     expect(entryProblems({ command: '/opt/bin/codex_child_mcp', env: { CODEX_BIN: process.execPath } }, repo)).toEqual([]);
@@ -50,7 +50,7 @@ describe('entryProblems', () => {
   });
 
   it('compares the repo root after resolving it', () => {
-    expect(entryProblems({ command: 'codex-child-mcp', env: { ART_LOOP_REPO_ROOT: '/work/./repo/', CODEX_BIN: process.execPath } }, repo)).toEqual([]);
+    expect(entryProblems({ command: 'codex-child-mcp', env: { ART_LOOP_REPO_ROOT: '/srv/./repo/', CODEX_BIN: process.execPath } }, repo)).toEqual([]);
   });
 });
 

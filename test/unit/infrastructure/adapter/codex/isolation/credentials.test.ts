@@ -27,7 +27,7 @@ afterAll(() => {
 describe('parentCodexHome', () => {
   it('is $CODEX_HOME (resolved), else $HOME/.codex; empty counts as unset', () => {
     expect(parentCodexHome({ CODEX_HOME: '/x/./y' })).toBe('/x/y');
-    expect(parentCodexHome({ CODEX_HOME: '', HOME: '/home/u' })).toBe('/home/u/.codex');
+    expect(parentCodexHome({ CODEX_HOME: '', HOME: '/h/u' })).toBe('/h/u/.codex');
     expect(parentCodexHome({ HOME: '' })).toBe(path.join(os.homedir(), '.codex'));
   });
 });
