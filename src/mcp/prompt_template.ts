@@ -3,7 +3,8 @@
  * or `ART_LOOP_PROMPT_TEMPLATE`). Placeholders are `{{name}}` (blanks inside the braces allowed).
  * An unknown placeholder is a configuration error found at start-up, never a silent blank.
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { err, ok, type Result } from '../domain/result.js';
 
@@ -66,7 +67,14 @@ export interface LoadedTemplate {
 export async function loadArtistTemplate(file: string): Promise<Result<LoadedTemplate, string>> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // O_NONBLOCK and a regular-file check: a FIFO or device named here must not hang start-up.
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      if (!(await handle.stat()).isFile()) return err(`prompt template ${file} is not a regular file (ART_LOOP_PROMPT_TEMPLATE)`);
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return err(`cannot read prompt template ${file}: ${code} (ART_LOOP_PROMPT_TEMPLATE)`);

@@ -13,16 +13,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedTurn, startFakeModelServer, type FakeModelServer, type FakeScenarioStep } from '../../src/devtools/fake_model_server.js';
 import { createHermeticCodexHome, hermeticWrapperEnv, resolveCodexBinary, type HermeticCodexHome } from '../../src/devtools/hermetic_codex.js';
+import { startMcpServer, type McpServerProcess } from '../support/mcp_harness.js';
 import { executePayload } from '../support/wrapper_harness.js';
 
 const PACKAGE_ROOT = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(PACKAGE_ROOT, 'bin', 'codex-child-mcp');
 const WRAPPER = path.join(PACKAGE_ROOT, 'bin', 'codex-wrapper');
 const FAKE_KEY = 'sk-fake-confinement-not-a-real-key';
 const ARTIST = 'art_loop.run_codex_artist';
@@ -75,19 +73,13 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-interface RunningServer {
-  client: Client;
-  transport: StdioClientTransport;
-  stderr(): string;
-}
+type RunningServer = McpServerProcess;
 const servers: RunningServer[] = [];
 
 async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  const transport = new StdioClientTransport({
-    command: BIN,
-    args: [],
+  const server = await startMcpServer({
     cwd: repo,
-    stderr: 'pipe',
+    clientName: 'mcp-confinement',
     env: {
       ...home.env,
       CODEX_BIN: codexBin,
@@ -97,11 +89,6 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Runni
       ...extraEnv,
     },
   });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const client = new Client({ name: 'mcp-confinement', version: '1.0.0' });
-  await client.connect(transport);
-  const server = { client, transport, stderr: () => stderr };
   servers.push(server);
   return server;
 }

@@ -6,8 +6,6 @@
  * Survivors are found by a probe variable of the test's own (never by the run marker the fallback
  * kills by), and each test first checks that both daemons really started.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -15,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedTurn } from '../../src/devtools/fake_model_server.js';
 import { detectNamespaceSupport } from '../../src/infrastructure/process/containment.js';
 import { DAEMONS } from '../support/daemons.js';
+import { startMcpServer } from '../support/mcp_harness.js';
 import { commandLine, processesWithEnv, waitFor } from '../support/process_probe.js';
-import { REPO_ROOT, startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
+import { startCodexWorld, type CodexWorld } from '../support/wrapper_harness.js';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'codex-child-mcp');
 const PROBE = 'MCP_NOSURV_PROBE';
 const kernel = await detectNamespaceSupport();
 
@@ -36,11 +34,9 @@ async function startServer(contain: 'kernel' | 'tracking') {
   const repo = realpathSync(world.home.root);
   const workspace = path.join(repo, `ws-${probe}`);
   mkdirSync(workspace);
-  const transport = new StdioClientTransport({
-    command: BIN,
-    args: [],
+  const { client, transport } = await startMcpServer({
     cwd: repo,
-    stderr: 'pipe',
+    clientName: 'mcp-no-survivors',
     env: {
       ...world.env,
       ART_LOOP_REPO_ROOT: repo,
@@ -51,8 +47,6 @@ async function startServer(contain: 'kernel' | 'tracking') {
       ...(contain === 'tracking' ? { CODEX_CHILD_CONTAINMENT: 'tracking' } : {}),
     },
   });
-  const client = new Client({ name: 'mcp-no-survivors', version: '1.0.0' });
-  await client.connect(transport);
   const daemonsStarted = () => existsSync(path.join(workspace, 'd1.pid')) && existsSync(path.join(workspace, 'd2.pid'));
   // The server carries the probe too: while it runs (the cancel case) it is not a survivor.
   const survivors = () =>

@@ -24,15 +24,14 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RESULT_TEXT, FAKE_ERROR_MESSAGES, scriptedTurn, startFakeModelServer, type FakeModelServer, type FakeScenarioStep } from '../../src/devtools/fake_model_server.js';
 import { createHermeticCodexHome, resolveCodexBinary, type HermeticCodexHome } from '../../src/devtools/hermetic_codex.js';
+import { MCP_BIN, startMcpServer, type McpServerProcess } from '../support/mcp_harness.js';
 
 const PACKAGE_ROOT = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(PACKAGE_ROOT, 'bin', 'codex-child-mcp');
+const BIN = MCP_BIN;
 const FAKE_KEY = 'sk-fake-mcp-e2e-not-a-real-key';
 const ARTIST = 'art_loop.run_codex_artist';
 const TAIL = 'art_loop.read_text_tail';
@@ -194,21 +193,14 @@ afterAll(async () => {
 // Server processes
 // ------------------------------------------------------------------------------------------------
 
-interface RunningServer {
-  client: Client;
-  transport: StdioClientTransport;
-  stderr(): string;
-  close(): Promise<void>;
-}
+type RunningServer = McpServerProcess;
 
 const servers: RunningServer[] = [];
 
 async function startServer(extraEnv: Record<string, string> = {}, codexHome: HermeticCodexHome = home): Promise<RunningServer> {
-  const transport = new StdioClientTransport({
-    command: BIN,
-    args: [],
+  const running = await startMcpServer({
     cwd: repo,
-    stderr: 'pipe',
+    clientName: 'mcp-e2e',
     env: {
       ...codexHome.env,
       CODEX_BIN: codexBin,
@@ -218,13 +210,6 @@ async function startServer(extraEnv: Record<string, string> = {}, codexHome: Her
       ...extraEnv,
     },
   });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const client = new Client({ name: 'mcp-e2e', version: '1.0.0' });
-  await client.connect(transport);
-  const running: RunningServer = { client, transport, stderr: () => stderr, close: () => client.close() };
   servers.push(running);
   return running;
 }

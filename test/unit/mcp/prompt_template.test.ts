@@ -1,6 +1,7 @@
 /** The artist prompt template: placeholders, rendering, the shipped template. */
 import { REPO_ROOT } from '../../support/wrapper_harness.js';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,23 @@ describe('the shipped template', () => {
       writeFileSync(own, 'Do {{variant}}');
       expect(errorOf(await loadArtistTemplate(own))).toMatch(/^prompt template .* uses unknown placeholder\(s\) \{\{variant\}\}; known: /);
       expect(errorOf(await loadArtistTemplate(path.join(dir, 'missing.md')))).toBe(`cannot read prompt template ${path.join(dir, 'missing.md')}: ENOENT (ART_LOOP_PROMPT_TEMPLATE)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a FIFO, a device or a directory at once (never blocks start-up); follows a link to a file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mcp-tpl-'));
+    try {
+      const fifo = path.join(dir, 'fifo.md');
+      execFileSync('mkfifo', [fifo]);
+      mkdirSync(path.join(dir, 'dir.md'));
+      for (const file of [fifo, '/dev/zero', path.join(dir, 'dir.md')]) {
+        expect(errorOf(await loadArtistTemplate(file))).toBe(`prompt template ${file} is not a regular file (ART_LOOP_PROMPT_TEMPLATE)`);
+      }
+      writeFileSync(path.join(dir, 'real.md'), 'Do {{variant_dir}}');
+      symlinkSync('real.md', path.join(dir, 'link.md'));
+      expect(await loadArtistTemplate(path.join(dir, 'link.md'))).toEqual({ ok: true, value: { path: path.join(dir, 'link.md'), text: 'Do {{variant_dir}}' } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
