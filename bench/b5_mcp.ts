@@ -13,13 +13,16 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { scriptedTurn, startFakeModelServer, type FakeScenarioStep } from '../src/devtools/fake_model_server.js';
 import { createHermeticCodexHome, resolveCodexBinary } from '../src/devtools/hermetic_codex.js';
 import { runCodexPrompt } from '../src/index.js';
+import { childRunSettings } from '../src/mcp/child_run.js';
+import { loadServerConfig, type ServerConfig } from '../src/mcp/config.js';
+import { artistPromptValues, loadArtistTemplate, renderTemplate } from '../src/mcp/prompt_template.js';
+import { selfDisableArgs } from '../src/mcp/self_registration.js';
 import { checkDeadline, type BenchContext, type BenchSection, type HeadlineRow } from './lib/context.js';
 import { readProfiles, summarizeProfile, topLines } from './lib/cpuprofile.js';
 import { processCpuMs } from './lib/proc.js';
@@ -58,11 +61,6 @@ function artistScenario(arg: string | undefined): FakeScenarioStep[] {
   return scriptedTurn({ commands: [cmd], result: artifactFor(v) });
 }
 
-type AnyFn = (...args: never[]) => unknown;
-async function load(file: string): Promise<Record<string, AnyFn>> {
-  return (await import(pathToFileURL(file).href)) as Record<string, AnyFn>;
-}
-
 export async function benchMcp(ctx: BenchContext): Promise<BenchSection> {
   const bin = path.join(ctx.repoRoot, 'bin', 'codex-child-mcp');
   const mcpDist = path.join(ctx.repoRoot, 'dist', 'src', 'mcp');
@@ -75,10 +73,6 @@ export async function benchMcp(ctx: BenchContext): Promise<BenchSection> {
       raw: null,
     };
   }
-  const configMod = await load(path.join(mcpDist, 'config.js'));
-  const templateMod = await load(path.join(mcpDist, 'prompt_template.js'));
-  const childMod = await load(path.join(mcpDist, 'child_run.js'));
-  const selfMod = await load(path.join(mcpDist, 'self_registration.js'));
 
   const dir = path.join(ctx.tmpRoot, 'b5');
   mkdirSync(dir, { recursive: true });
@@ -125,18 +119,18 @@ export async function benchMcp(ctx: BenchContext): Promise<BenchSection> {
   };
 
   // The library arm's options, built the way the server's child run builds them.
-  const loaded = (await configMod.loadServerConfig!({ ...process.env, ...serverEnv } as never, repo as never)) as { ok: boolean; config?: Record<string, unknown>; message?: string };
-  if (!loaded.ok || !loaded.config) throw new Error(`MCP config: ${loaded.message}`);
-  const config = { ...loaded.config, env: serverEnv } as unknown as Record<string, unknown> & { repoRoot: string; runsRoot: string; python: string; killGraceMs: number; sandbox: string };
-  const template = (await templateMod.loadArtistTemplate!(templatePath as never)) as { text: string } | string;
-  if (typeof template === 'string') throw new Error(template);
+  const loaded = await loadServerConfig({ ...process.env, ...serverEnv }, repo);
+  if (!loaded.ok) throw new Error(`MCP config: ${loaded.error}`);
+  const config: ServerConfig = { ...loaded.value, env: serverEnv };
+  const template = await loadArtistTemplate(templatePath);
+  if (!template.ok) throw new Error(template.error);
   const libraryRun = async (v: { abs: string; rel: string }) => {
-    const prompt = templateMod.renderTemplate!(
-      template.text as never,
-      templateMod.artistPromptValues!({ repoRoot: config.repoRoot, runsRoot: config.runsRoot, variantDir: v.abs, variantRel: v.rel, python: config.python } as never) as never,
-    ) as string;
-    const env = childMod.childEnv!(config as never, { workdir: v.abs, sandbox, runDir: v.abs } as never) as Record<string, string | undefined>;
-    const self = (await selfMod.selfDisableArgs!(path.join(v.abs, '.codex_home') as never, serverEnv as never)) as { args: string[] };
+    const prompt = renderTemplate(
+      template.value.text,
+      artistPromptValues({ repoRoot: config.repoRoot, runsRoot: config.runsRoot, variantDir: v.abs, variantRel: v.rel, python: config.python }),
+    );
+    const settings = childRunSettings(config, { workdir: v.abs, sandbox, model: undefined, runDir: v.abs });
+    const self = await selfDisableArgs(path.join(v.abs, '.codex_home'), serverEnv);
     const logs = {
       stdoutLog: path.join(v.abs, 'codex_stdout.txt'),
       stderrLog: path.join(v.abs, 'codex_stderr.txt'),
@@ -144,7 +138,7 @@ export async function benchMcp(ctx: BenchContext): Promise<BenchSection> {
     };
     const t0 = performance.now();
     const outcome = await runCodexPrompt(prompt, {
-      env,
+      ...settings,
       cwd: config.repoRoot,
       runDir: v.abs,
       logFiles: logs,
