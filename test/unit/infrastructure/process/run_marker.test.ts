@@ -5,10 +5,12 @@ import { markedPids, newRunId, RUN_MARKER, signalMarked } from '../../../../src/
 import { waitFor } from '../../../support/process_probe.js';
 
 describe('run_marker', () => {
-  it('newRunId is a fresh UUID (characters the executor accepts)', () => {
-    const a = newRunId();
-    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(newRunId()).not.toBe(a);
+  it('newRunId is fresh every time, names this process, and uses only characters the executor accepts', () => {
+    const ids = Array.from({ length: 10_000 }, () => newRunId());
+    expect(new Set(ids).size).toBe(ids.length);
+    // the executor's own check (scripts/codex_executor.sh): anything else is replaced by a random id
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_.-]+$/);
+    expect(ids[0]?.split('-')[0]).toBe(process.pid.toString(36));
   });
 
   it('finds exactly the marked processes, not one whose value only starts the same, and kills them', async () => {

@@ -32,7 +32,7 @@ describe('prepareTeardown / executorTeardownEnv', () => {
     const a = await prepareTeardown({ CODEX_CHILD_CONTAINMENT: 'tracking' });
     const b = await prepareTeardown({ CODEX_CHILD_CONTAINMENT: 'tracking' });
     expect(a.containment).toBe('tracking');
-    expect(a.runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.runId).toMatch(/^[A-Za-z0-9_.-]+$/); // what the executor accepts as CODEX_EXECUTOR_RUN_ID
     expect(a.runId).not.toBe(b.runId);
     expect(executorTeardownEnv(a)).toEqual({ CODEX_EXECUTOR_CONTAIN: 'tracking', CODEX_EXECUTOR_RUN_ID: a.runId });
   });
