@@ -39,7 +39,8 @@ case $contain in # the init runs codex as its child: a namespace's init ignores 
     userns) jail=(unshare --user --map-root-user --pid --fork --kill-child --mount-proc) ;;
     *) contain=tracking ;;
 esac
-((${#jail[@]})) && jail+=("$BASH" -c '"$@" <&0 & wait $!' codex-init)
+# The locale goes to codex only: a bash init started with a missing one would warn into the view.
+((${#jail[@]})) && jail+=("$BASH" -c 'LANG=$1 LC_ALL=$1 "${@:2}" <&0 & wait $!' codex-init "$lang")
 AWK=${CODEX_EXECUTOR_AWK:-awk} awk_flags=() # mawk needs -W interactive for a live view
 case $("$AWK" -W version 2>&1 </dev/null) in *mawk*) awk_flags=(-W interactive) ;; esac
 work='' cat_pid='' codex_pid='' readers_pid='' view_pid='' watchdog_pid='' timer=''
@@ -135,7 +136,8 @@ set -m # the jobs below get their own process groups
 } >"$work/merged" 2>&"$ERRFD" </dev/null {ERRFD}>&- &
 readers_pid=$!
 {   # codex's environment only; exec keeps codex's pid = its group's id
-    export LANG="$lang" LC_ALL="$lang" RUST_BACKTRACE="$backtrace" CODEX_CHILD_RUN_ID="$run_id"
+    export RUST_BACKTRACE="$backtrace" CODEX_CHILD_RUN_ID="$run_id"
+    if ((${#jail[@]})); then unset LANG LC_ALL; else export LANG="$lang" LC_ALL="$lang"; fi
     exec "${jail[@]}" "$codex_bin" "${args[@]}" <"$prompt" >"$work/out" 2>"$work/err" {ERRFD}>&-
 } &
 codex_pid=$!

@@ -565,6 +565,13 @@ describe('containment (CODEX_EXECUTOR_CONTAIN)', () => {
         expect(await until(() => readdirSync(box.tmp).length === 0, 10_000)).toBe(true);
       });
 
+      it('codex gets LANG and LC_ALL; a missing locale makes no setlocale warning in the view (the init is bash)', async () => {
+        const r = await run({ env: { CODEX_EXECUTOR_CONTAIN: mode, FAKE_CODEX_ENV_FILE: f('env'), LANG: 'C', LC_ALL: 'C', CODEX_WRAPPER_LANG: 'yy_YY.UTF-8' } });
+        expect(r.code).toBe(0);
+        expect(readFileSync(f('env'), 'utf8')).toBe(lines('LANG=yy_YY.UTF-8', 'LC_ALL=yy_YY.UTF-8', 'RUST_BACKTRACE=0'));
+        expect(r.stderr.toString()).not.toContain('setlocale');
+      });
+
       it('codex exit statuses and 127 pass through the namespace init unchanged', async () => {
         expect((await run({ env: { CODEX_EXECUTOR_CONTAIN: mode, FAKE_CODEX_EXIT: '7' } })).code).toBe(7);
         expect((await run({ env: { CODEX_EXECUTOR_CONTAIN: mode, FAKE_CODEX_KILL_SELF: 'USR1' } })).code).toBe(128 + 10);
