@@ -1,20 +1,14 @@
 import { read } from 'node:fs';
+import { CappedBytes } from '../infrastructure/capped_bytes.js';
 
 /**
  * Reads all of stdin as bytes, keeping at most `limit + 1` bytes: a payload over the cap is
  * reported as too large without being held in memory (the rest is read and dropped).
  */
 export async function readStdinCapped(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    if (kept > limit) continue;
-    const room = limit + 1 - kept;
-    chunks.push(buffer.length > room ? buffer.subarray(0, room) : buffer);
-    kept += Math.min(buffer.length, room);
-  }
-  return Buffer.concat(chunks, kept);
+  const kept = new CappedBytes(limit + 1);
+  for await (const chunk of stream) kept.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return kept.bytes();
 }
 
 /** Bytes asked for per read of the descriptor. */
@@ -37,14 +31,13 @@ export interface FdRead {
  */
 export function readFdCapped(fd: number, limit: number, signal?: AbortSignal): Promise<FdRead> {
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let kept = 0;
+    const kept = new CappedBytes(limit + 1);
     let done = false;
     const finish = (eof: boolean) => {
       if (done) return;
       done = true;
       signal?.removeEventListener('abort', onAbort);
-      resolve({ data: Buffer.concat(chunks, kept), eof });
+      resolve({ data: kept.bytes(), eof });
     };
     const onAbort = () => finish(true);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -54,11 +47,7 @@ export function readFdCapped(fd: number, limit: number, signal?: AbortSignal): P
         if (done) return;
         if (error) return finish(error.code !== 'EAGAIN');
         if (bytes === 0) return finish(true);
-        const room = limit + 1 - kept;
-        if (room > 0) {
-          chunks.push(buffer.subarray(0, Math.min(bytes, room)));
-          kept += Math.min(bytes, room);
-        }
+        kept.push(buffer.subarray(0, bytes));
         step();
       });
     };

@@ -4,10 +4,11 @@
  * `Path.resolve()` — and only then checked against the allowed root. The checked, resolved path is
  * the one the server uses afterwards, so `..` tricks and symlinks that point outside cannot escape.
  */
-import { lstat, readlink, stat } from 'node:fs/promises';
+import { lstat, readlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { err, ok, type Result } from '../domain/result.js';
+import { isDirectory } from '../infrastructure/fs/file_reads.js';
 
 /** Symlinks followed while resolving one path before giving up (Linux's own limit is 40). */
 const MAX_SYMLINKS = 40;
@@ -122,12 +123,6 @@ async function resolveInput(input: string, field: string, context: PathContext):
   }
 }
 
-async function isDirectory(dir: string): Promise<boolean> {
-  return stat(dir).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
-}
 
 /** Shape of a variant directory below the runs root: `<run_id>/iter_XX/vYY` (2+ digits each). */
 export function hasVariantShape(relative: string): boolean {

@@ -36,3 +36,11 @@ export async function realRegularFile(file: string): Promise<string | null> {
     return null;
   }
 }
+
+/** True when `dir` is (or links to) a directory; false when it is missing, unreadable or anything else. */
+export async function isDirectory(dir: string): Promise<boolean> {
+  return stat(dir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+}

@@ -3,6 +3,7 @@
  * project starts is a group leader (spawned detached), so signalling `-pid` reaches everything it
  * started that did not leave the group on purpose.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Sends `signal` to the process group `pgid`; false when the group no longer exists. */
@@ -65,8 +66,6 @@ function liveMembersOnLinux(pgid: number): boolean {
 }
 
 // Unref'd: a grace timer that lost its race must not keep the process alive after the work is done.
-/** Waits `ms`; the timer holds the event loop, so a CLI never exits in the middle of a teardown. */
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits for `promise` or `ms`, whichever comes first, and clears the timer either way: a grace
@@ -124,6 +123,7 @@ export async function terminateGroup(
   if (!signalled.some(Boolean)) return;
   const deadline = Date.now() + graceMs;
   await waitAtMost(exited, graceMs);
+  // a ref'd timer: it holds the event loop, so a CLI never exits in the middle of a teardown
   while (alive() && Date.now() < deadline) await delay(25);
   // Groups that appeared during the grace (a command started late) are caught too.
   for (const group of descendantGroups(pgid)) if (!groups.includes(group)) groups.push(group);

@@ -4,7 +4,7 @@
  * generic tool) starts at snapshot. Expected failures come back as {@link CodexChildError} values
  * with the exit code the drop-in CLI uses; nothing here throws for them.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { childError, type CodexChildError } from '../../../domain/errors.js';
@@ -30,6 +30,7 @@ import { phaseFallbackResult } from './phase_fallback.js';
 import { startRunClock, stoppedOutsideCodexError, type RunClock } from './run_clock.js';
 import { secretExclusionArgs } from './secret_env.js';
 import { executorSettingsEnv, validateSettingsOptions, type CodexSettingsOptions } from './executor_settings.js';
+import { isDirectory } from '../../fs/file_reads.js';
 
 /**
  * Options shared by {@link runTeammatePayload} and {@link runCodexPrompt}. The typed codex settings
@@ -187,12 +188,6 @@ export async function runCodexPrompt(prompt: string, options: CodexRunOptions = 
   return runWithSettings(prompt, resolved.value, options, null, PLAIN_PROMPT);
 }
 
-async function isDirectory(dir: string): Promise<boolean> {
-  return stat(dir).then(
-    (stats) => stats.isDirectory(),
-    () => false,
-  );
-}
 
 function debugLines(settings: ResolvedSettings, prompt: string, options: CodexRunOptions): Promise<void> {
   const promptLog = envValue(settings.env, 'CODEX_PROMPT_LOG_PATH', '/tmp/codex_wrapper_last_prompt.txt');
@@ -244,26 +239,32 @@ async function runWithSettings(
     return failure(childError({ reason: 'run_dir_failed', message: `cannot create a temp dir in ${tempRoot}: ${code}`, details: { tempRoot } }));
   }
   try {
-    return await executeAndVerify(prompt, settings, options, mode, compat, workDir, projectDir, isolation);
+    return await executeAndVerify({ prompt, settings, options, mode, compat, workDir, projectDir, isolation });
   } finally {
     // Retries: a process of the run that is still ending may create a file there meanwhile.
     if (ownLogDir) await rm(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 
-async function executeAndVerify(
-  prompt: string,
-  settings: ResolvedSettings,
-  options: CodexRunOptions,
-  mode: PromptMode | null,
-  compat: CompatDecision,
-  workDir: string,
-  projectDir: string,
-  isolation: IsolatedRun | null,
-): Promise<CodexRunOutcome> {
-  const clock = startRunClock(options.timeoutMs, options.signal);
+/** What one run has settled before its clock starts (runWithSettings prepares it). */
+interface RunContext {
+  prompt: string;
+  settings: ResolvedSettings;
+  options: CodexRunOptions;
+  /** The payload's mode; null for a ready prompt. */
+  mode: PromptMode | null;
+  compat: CompatDecision;
+  /** The run's private directory (or the caller's log dir). */
+  workDir: string;
+  /** TARGET_PROJECT_DIR, resolved. */
+  projectDir: string;
+  isolation: IsolatedRun | null;
+}
+
+async function executeAndVerify(ctx: RunContext): Promise<CodexRunOutcome> {
+  const clock = startRunClock(ctx.options.timeoutMs, ctx.options.signal);
   try {
-    return await executeOnClock(prompt, settings, options, mode, compat, workDir, projectDir, isolation, clock);
+    return await executeOnClock(ctx, clock);
   } finally {
     clock.dispose();
   }
@@ -284,17 +285,8 @@ async function snapshotOnClock(projectDir: string, settings: ResolvedSettings, c
   return taken;
 }
 
-async function executeOnClock(
-  prompt: string,
-  settings: ResolvedSettings,
-  options: CodexRunOptions,
-  mode: PromptMode | null,
-  compat: CompatDecision,
-  workDir: string,
-  projectDir: string,
-  isolation: IsolatedRun | null,
-  clock: RunClock,
-): Promise<CodexRunOutcome> {
+async function executeOnClock(ctx: RunContext, clock: RunClock): Promise<CodexRunOutcome> {
+  const { prompt, settings, options, mode, compat, workDir, projectDir, isolation } = ctx;
   const snapshotOn = isDotenvSnapshotEnabled(settings.env);
   const announced = new Set<string>();
   let before: DotenvSnapshot | null = null;

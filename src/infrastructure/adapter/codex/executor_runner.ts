@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { CappedBytes } from '../../capped_bytes.js';
 import { executorScriptPath } from '../../package_paths.js';
 import type { Containment } from '../../process/containment.js';
 import { executorTeardownEnv, prepareTeardown, sweepRun, terminateRun, type RunTeardown } from '../../process/run_teardown.js';
@@ -117,18 +118,14 @@ interface ExecutorExit {
 function spawnExecutor(args: string[], env: Record<string, string>, prompt: string, display: DisplayTarget): { child: ChildProcess; exit: Promise<ExecutorExit> } {
   const child = spawn('bash', args, { env, detached: true, stdio: ['pipe', 'pipe', display === 'inherit' ? 'inherit' : 'pipe'] });
   const exit = new Promise<ExecutorExit>((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const stdout = new CappedBytes(MAX_STDOUT_BYTES);
     let spawnError: string | undefined;
-    child.stdout?.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_STDOUT_BYTES) chunks.push(chunk);
-    });
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.once('error', (error) => {
       spawnError = error.message;
       if (child.pid === undefined) resolve({ code: null, signal: null, stdout: Buffer.alloc(0), spawnError });
     });
-    child.once('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(chunks), ...(spawnError ? { spawnError } : {}) }));
+    child.once('close', (code, signal) => resolve({ code, signal, stdout: stdout.bytes(), ...(spawnError ? { spawnError } : {}) }));
   });
   // The executor saves the whole prompt before it starts codex; a pipe it closed early (it failed
   // to set up) is reported by its exit status, not by EPIPE here.

@@ -4,6 +4,7 @@
  * to the shared auth.json serialises them: the first run refreshes, the others wait until the file
  * has been rewritten (or the first run ended), find a fresh token and start without refreshing.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 
@@ -88,7 +89,6 @@ async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   }
 }
 
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Takes the cross-process lock `lockPath` (O_EXCL create), waiting for a live holder and breaking
