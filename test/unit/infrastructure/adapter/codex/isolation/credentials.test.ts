@@ -2,27 +2,18 @@
  * credentials.ts: which credentials a run gets (API keys first, then the parent's auth.json shared
  * by symlink, never copied), and the hostile shapes of the run home's auth.json.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { authMissingError, linkShared, parentCodexHome, provideCredentials } from '../../../../../../src/infrastructure/adapter/codex/isolation/credentials.js';
+import { useRunHomeDirs } from '../../../../../support/run_home_dirs.js';
 
-const roots: string[] = [];
+const dirs = useRunHomeDirs('credentials-');
 let root: string;
 let parent: string;
 let home: string;
-beforeEach(() => {
-  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'credentials-')));
-  roots.push(root);
-  parent = path.join(root, 'parent');
-  home = path.join(root, 'run_home');
-  mkdirSync(parent);
-  mkdirSync(home);
-});
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+beforeEach(() => ({ root, parent, home } = dirs));
 
 describe('parentCodexHome', () => {
   it('is $CODEX_HOME (resolved), else $HOME/.codex; empty counts as unset', () => {

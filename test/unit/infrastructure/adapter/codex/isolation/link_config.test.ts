@@ -3,27 +3,18 @@
  * the run home; the caller's own files are never replaced; dead links are renewed; nothing is
  * linked that is not a regular file; CODEX_LINK_CONFIG=0 turns it off.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readlinkSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readlinkSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { linkParentConfig, sharedConfigNames } from '../../../../../../src/infrastructure/adapter/codex/isolation/link_config.js';
+import { useRunHomeDirs } from '../../../../../support/run_home_dirs.js';
 
+const dirs = useRunHomeDirs('link-config-');
 let root: string;
 let parent: string;
 let home: string;
-const roots: string[] = [];
-beforeEach(() => {
-  root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'link-config-')));
-  roots.push(root);
-  parent = path.join(root, 'parent');
-  home = path.join(root, 'run_home');
-  mkdirSync(parent);
-  mkdirSync(home);
-});
-afterAll(() => {
-  for (const r of roots) rmSync(r, { recursive: true, force: true });
-});
+beforeEach(() => ({ root, parent, home } = dirs));
 
 describe('sharedConfigNames', () => {
   it('is config.toml, plus <profile>.config.toml with CODEX_PROFILE', () => {
