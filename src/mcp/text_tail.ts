@@ -2,8 +2,9 @@
  * `art_loop.read_text_tail`: the last N characters (code points) of a text file, reading only the
  * end of the file, so a 50 MB log costs a few kilobytes of I/O. Invalid UTF-8 becomes U+FFFD.
  */
-import { constants, existsSync } from 'node:fs';
-import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { openedPath } from '../infrastructure/fs/opened_path.js';
 import { isStrictlyInside } from './path_policy.js';
 import { err, ok, type Result } from '../domain/result.js';
 
@@ -18,21 +19,6 @@ export function lastCodePoints(text: string, count: number): string {
   if (text.length <= count) return text; // UTF-16 length ≥ code points: nothing to cut
   const points = Array.from(text);
   return points.length <= count ? text : points.slice(points.length - count).join('');
-}
-
-/** True when `/proc/self/fd/<n>` names what a descriptor really opened (Linux). */
-const PROC_FD = existsSync('/proc/self/fd');
-
-/**
- * Where the descriptor really points: the kernel's own path on Linux; elsewhere the real path of
- * `file`, accepted only when it is the same inode as the descriptor.
- */
-async function openedPath(handle: FileHandle, file: string): Promise<string | null> {
-  if (PROC_FD) return readlink(`/proc/self/fd/${handle.fd}`).catch(() => null);
-  const [real, opened] = await Promise.all([realpath(file).catch(() => null), handle.stat()]);
-  if (real === null) return null;
-  const now = await stat(real).catch(() => null);
-  return now !== null && now.dev === opened.dev && now.ino === opened.ino ? real : null;
 }
 
 /**

@@ -7,12 +7,10 @@
  * still leads to the pinned directory without a symlink. Without `/proc` (macOS) the re-check is
  * the only protection (a small window between the check and the use remains there).
  */
-import { constants, existsSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-
-/** True when `/proc/self/fd/<n>` magic links exist (Linux). */
-const PROC_FD = existsSync('/proc/self/fd');
+import { PROC_FD } from './opened_path.js';
 
 /** An open directory descriptor plus the checked, symlink-free path it was opened at. */
 export interface PinnedDir {
